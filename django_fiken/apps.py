@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class DjangoFikenConfig(AppConfig):
+    """App config: registers system checks and connects host-model signals on ready()."""
+
+    name = "django_fiken"
+    label = "django_fiken"
+    verbose_name = "Fiken"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django_fiken import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,116 @@
+"""Settings for django-fiken's own test suite.
+
+The database is SQLite unless ``DATABASE_URL``-style variables say PostgreSQL:
+``FIKEN_TEST_DB=postgres`` uses 127.0.0.1:5432, database ``test`` (trust auth).
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+
+SECRET_KEY = "tests-only-not-secret"
+DEBUG = False
+USE_TZ = True
+TIME_ZONE = "Europe/Oslo"
+ALLOWED_HOSTS = ["*"]
+ROOT_URLCONF = "tests.urls"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "django_q",
+    "django_fiken",
+    "tests.testapp",
+]
+SITE_ID = 1
+
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+if os.environ.get("FIKEN_TEST_DB") == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": os.environ.get("PGHOST", "127.0.0.1"),
+            "PORT": os.environ.get("PGPORT", "5432"),
+            "NAME": os.environ.get("PGDATABASE", "test"),
+            "USER": os.environ.get("PGUSER", "postgres"),
+            "PASSWORD": os.environ.get("PGPASSWORD", ""),
+            "TEST": {"NAME": os.environ.get("FIKEN_TEST_DB_NAME", "test_django_fiken")},
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(BASE_DIR / "test.sqlite3"),
+            "TEST": {"NAME": str(BASE_DIR / "test-db.sqlite3")},
+        }
+    }
+
+# The limiter lock must be visible to every process that calls Fiken: the database cache is.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_fiken_cache",
+    }
+}
+
+STATIC_URL = "/static/"
+
+Q_CLUSTER = {
+    "name": "django_fiken_tests",
+    "workers": 1,
+    "timeout": 60,
+    "retry": 120,
+    "orm": "default",
+    "sync": False,
+    "catch_up": False,
+}
+
+SOCIALACCOUNT_STORE_TOKENS = True
+
+FIKEN = {
+    "API_TOKEN": "test-personal-token",
+    "COMPANY_SLUG": "fiken-demo-as",
+    "OPENAPI_SPEC": os.environ.get(
+        "FIKEN_OPENAPI_SPEC", str(REPO_DIR.parent / "shared" / "fiken" / "openapi.yaml")
+    ),
+}
