@@ -16,7 +16,7 @@ $(BIN)/python: pyproject.toml
 demo: $(BIN)/python
 	$(BIN)/python example_project/smoke.py
 
-test: test-sqlite test-postgres lint
+test: test-sqlite test-postgres lint docs
 
 test-sqlite: $(BIN)/python
 	$(BIN)/pytest
@@ -27,6 +27,9 @@ test-postgres: $(BIN)/python
 lint: $(BIN)/python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+docs: $(BIN)/python
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/*.sqlite3
