@@ -110,6 +110,7 @@ SOCIALACCOUNT_STORE_TOKENS = True
 FIKEN = {
     "API_TOKEN": "test-personal-token",
     "COMPANY_SLUG": "fiken-demo-as",
+    "DEFAULT_BANK_ACCOUNT": "1920:10001",
     "OPENAPI_SPEC": os.environ.get(
         "FIKEN_OPENAPI_SPEC", str(REPO_DIR.parent / "shared" / "fiken" / "openapi.yaml")
     ),
