@@ -11,3 +11,5 @@ class DjangoFikenConfig(AppConfig):
 
     def ready(self) -> None:
         from django_fiken import checks  # noqa: F401  (registers the system checks)
+        from django_fiken.oauth import checks as oauth_checks  # noqa: F401
+        from django_fiken.oauth import receivers  # noqa: F401  (allauth signals, token provider)

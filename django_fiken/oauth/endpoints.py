@@ -1,0 +1,116 @@
+"""Fiken's OAuth endpoints outside allauth's login dance: refresh, revoke and ``GET /user``.
+
+Hosts come from ``FIKEN["OAUTH"]`` and ``FIKEN["BASE_URL"]`` so the fake Fiken can stand in.
+Nothing here logs or raises with a token in it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from django_fiken.conf import fiken_settings
+from django_fiken.oauth.errors import RefreshRefused, TokenEndpointError
+
+logger = logging.getLogger(__name__)
+
+REFUSED_MESSAGE = "Fiken access was revoked or expired: reconnect Fiken"
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What Fiken's token endpoint hands out; the secrets stay out of ``repr``."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(repr=False)
+    expires_in: int | None
+
+
+def _error_code(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("error", "")) if isinstance(body, dict) else ""
+
+
+def refresh_access_token(client_id: str, client_secret: str, refresh_token: str) -> TokenGrant:
+    """Spend ``refresh_token`` for a new access token (and, possibly, a rotated refresh token).
+
+    Raises :class:`RefreshRefused` when Fiken says the grant is gone (``invalid_grant``: only the
+    user can fix that) and :class:`TokenEndpointError` for everything an operator or a later try
+    can fix (unreachable, 5xx, wrong client credentials).
+    """
+    try:
+        response = requests.post(
+            fiken_settings.OAUTH["TOKEN_URL"],
+            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+            auth=(client_id, client_secret),
+            headers={"Accept": "application/json"},
+            timeout=fiken_settings.TIMEOUT,
+        )
+    except requests.RequestException as exc:
+        raise TokenEndpointError(
+            f"Could not reach Fiken's token endpoint: {type(exc).__name__}"
+        ) from None
+    code = _error_code(response)
+    if code == "invalid_grant":
+        raise RefreshRefused(REFUSED_MESSAGE)
+    if response.status_code == 401 or code == "invalid_client":
+        raise TokenEndpointError(
+            "Fiken rejected this site's OAuth client id/secret: check the Fiken app credentials "
+            "(SOCIALACCOUNT_PROVIDERS['fiken'] or the Fiken SocialApp)."
+        )
+    if response.status_code != 200:
+        raise TokenEndpointError(
+            f"Fiken's token endpoint answered HTTP {response.status_code}; try again later."
+        )
+    try:
+        body: dict[str, Any] = response.json()
+        return TokenGrant(
+            access_token=str(body["access_token"]),
+            refresh_token=body.get("refresh_token") or None,
+            expires_in=int(body["expires_in"]) if body.get("expires_in") else None,
+        )
+    except (ValueError, KeyError, TypeError):
+        raise TokenEndpointError(
+            "Fiken's token endpoint answered without an access token."
+        ) from None
+
+
+def revoke(access_token: str) -> bool:
+    """Revoke the grant behind ``access_token`` at Fiken; ``True`` when Fiken confirmed it.
+
+    Failures are logged, not raised: a user who disconnects must be disconnected here even when
+    Fiken cannot be reached (they can still remove the app under Fiken's security settings).
+    """
+    try:
+        response = requests.post(
+            fiken_settings.OAUTH["REVOKE_URL"],
+            headers={"Authorization": f"Bearer {access_token}"},
+            timeout=fiken_settings.TIMEOUT,
+        )
+    except requests.RequestException as exc:
+        logger.warning("Revoking the Fiken grant failed: %s", type(exc).__name__)
+        return False
+    if response.status_code != 200:
+        logger.warning("Revoking the Fiken grant failed: HTTP %s", response.status_code)
+        return False
+    return True
+
+
+def fetch_user(access_token: str) -> dict[str, Any]:
+    """``GET {BASE_URL}/user`` -> ``{"name": ..., "email": ...}`` for the connecting user."""
+    response = requests.get(
+        fiken_settings.BASE_URL.rstrip("/") + "/user",
+        headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+        timeout=fiken_settings.TIMEOUT,
+    )
+    response.raise_for_status()
+    data = response.json()
+    if not isinstance(data, dict):
+        raise ValueError("Fiken's /user answered with something other than an object.")
+    return data
