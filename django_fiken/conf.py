@@ -43,7 +43,16 @@ DEFAULTS: dict[str, Any] = {
         "CLUSTER": None,
         "SWEEP_MINUTES": 1,
         "MAX_ATTEMPTS": 8,
+        # How long a worker holds a company's lease; a killed worker's company frees after this.
+        "LEASE_SECONDS": 60,
+        # Retry backoff: first delay, doubled per attempt with full jitter, capped.
+        "BACKOFF_BASE_SECONDS": 1.0,
+        "BACKOFF_MAX_SECONDS": 300.0,
+        # A drain waits for a job due within this many seconds instead of leaving it to the sweep.
+        "INLINE_WAIT_SECONDS": 10.0,
     },
+    # Host model adapters: {"shop.Customer": "shop.fiken.CustomerAdapter"} (or register in code).
+    "ADAPTERS": {},
     # Incremental pull: schedule interval and the overlap window (Fiken filters by date only).
     "PULL": {
         "INTERVAL_MINUTES": 15,

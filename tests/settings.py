@@ -111,6 +111,10 @@ FIKEN = {
     "API_TOKEN": "test-personal-token",
     "COMPANY_SLUG": "fiken-demo-as",
     "DEFAULT_BANK_ACCOUNT": "1920:10001",
+    "ADAPTERS": {
+        "testapp.Customer": "tests.testapp.fiken.CustomerAdapter",
+        "testapp.Order": "tests.testapp.fiken.OrderAdapter",
+    },
     "OPENAPI_SPEC": os.environ.get(
         "FIKEN_OPENAPI_SPEC", str(REPO_DIR.parent / "shared" / "fiken" / "openapi.yaml")
     ),

@@ -12,6 +12,7 @@ from django_fiken.models.invoice import (
     IllegalTransition,
     InvoiceState,
 )
+from django_fiken.models.jobs import JobKind, JobStatus, PushJob, PushLease
 from django_fiken.models.money import format_ore
 from django_fiken.models.product import FikenProduct
 from django_fiken.models.sync_state import Collection, FikenSyncState
@@ -32,6 +33,10 @@ __all__ = [
     "FikenSyncState",
     "IllegalTransition",
     "InvoiceState",
+    "JobKind",
+    "JobStatus",
+    "PushJob",
+    "PushLease",
     "SyncStatus",
     "SyncedModel",
     "format_ore",
