@@ -312,7 +312,7 @@ def run(demo: Demo, smoke: bool) -> int:
         f"  The example shop is running: {demo.site_url}/\n"
         f"  Admin:        {demo.site_url}/admin/\n"
         f"  Login:        {DEMO_USERNAME} / {password}   (demo only; new each run)\n"
-        f"  Connect page: {demo.site_url}/fiken/\n"
+        f"  Connect page: {demo.site_url}/fiken/connection/\n"
         f"  Fake Fiken:   {demo.fake_url}/api/v2 (company {DEMO_COMPANY})\n"
         f"  Logs:         {demo.data_dir / 'logs'}\n"
         "  Press Ctrl-C to stop.\n",

@@ -14,6 +14,7 @@ import logging
 from django.dispatch import receiver
 
 from django_fiken import adapters
+from django_fiken.models import FikenInvoice
 from django_fiken.signals import invoice_settled
 from example_project.shop.models import Customer, Order, OrderStatus
 
@@ -91,7 +92,7 @@ class OrderAdapter(adapters.InvoiceAdapter):
         )
 
 
-def order_for_invoice(invoice) -> Order | None:
+def order_for_invoice(invoice: FikenInvoice) -> Order | None:
     """The order an invoice was made for, found through the host key the adapter gave it."""
     key = invoice.host_key or invoice.order_reference
     if not key.startswith(ORDER_KEY_PREFIX):
@@ -101,8 +102,9 @@ def order_for_invoice(invoice) -> Order | None:
 
 
 @receiver(invoice_settled, dispatch_uid="example_shop_mark_order_paid")
-def mark_order_paid(sender, invoice, **kwargs) -> None:
+def mark_order_paid(sender, instance: FikenInvoice, **kwargs) -> None:
     """Fiken sends no webhooks: a pull notices the settlement and django-fiken tells us here."""
+    invoice = instance
     order = order_for_invoice(invoice)
     if order is None:
         return
