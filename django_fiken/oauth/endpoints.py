@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from django_fiken.conf import fiken_settings
-from django_fiken.oauth.errors import RefreshRefused, TokenEndpointError
+from django_fiken.oauth.errors import ClientCredentialsRejected, RefreshRefused, TokenEndpointError
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +42,10 @@ def refresh_access_token(client_id: str, client_secret: str, refresh_token: str)
     """Spend ``refresh_token`` for a new access token (and, possibly, a rotated refresh token).
 
     Raises :class:`RefreshRefused` when Fiken says the grant is gone (``invalid_grant``: only the
-    user can fix that) and :class:`TokenEndpointError` for everything an operator or a later try
-    can fix (unreachable, 5xx, wrong client credentials).
+    user can fix that), :class:`ClientCredentialsRejected` when the site's app credentials are
+    wrong, and :class:`TokenEndpointError` when a later try may work (unreachable, 5xx).
     """
+    where = {"method": "POST", "path": urlsplit(fiken_settings.OAUTH["TOKEN_URL"]).path}
     try:
         response = requests.post(
             fiken_settings.OAUTH["TOKEN_URL"],
@@ -54,19 +56,24 @@ def refresh_access_token(client_id: str, client_secret: str, refresh_token: str)
         )
     except requests.RequestException as exc:
         raise TokenEndpointError(
-            f"Could not reach Fiken's token endpoint: {type(exc).__name__}"
+            messages=[f"Could not reach Fiken's token endpoint ({type(exc).__name__})"], **where
         ) from None
+    status = response.status_code
     code = _error_code(response)
     if code == "invalid_grant":
-        raise RefreshRefused(REFUSED_MESSAGE)
-    if response.status_code == 401 or code == "invalid_client":
-        raise TokenEndpointError(
-            "Fiken rejected this site's OAuth client id/secret: check the Fiken app credentials "
-            "(SOCIALACCOUNT_PROVIDERS['fiken'] or the Fiken SocialApp)."
+        raise RefreshRefused(status, [REFUSED_MESSAGE], **where)
+    if status == 401 or code == "invalid_client":
+        raise ClientCredentialsRejected(
+            status,
+            [
+                "Fiken rejected this site's OAuth client id/secret: check the Fiken app "
+                "credentials (SOCIALACCOUNT_PROVIDERS['fiken'] or the Fiken SocialApp)"
+            ],
+            **where,
         )
-    if response.status_code != 200:
+    if status != 200:
         raise TokenEndpointError(
-            f"Fiken's token endpoint answered HTTP {response.status_code}; try again later."
+            status, [f"Fiken's token endpoint failed ({code or 'no error code'})"], **where
         )
     try:
         body: dict[str, Any] = response.json()
@@ -77,7 +84,7 @@ def refresh_access_token(client_id: str, client_secret: str, refresh_token: str)
         )
     except (ValueError, KeyError, TypeError):
         raise TokenEndpointError(
-            "Fiken's token endpoint answered without an access token."
+            status, ["Fiken's token endpoint answered without an access token"], **where
         ) from None
 
 

@@ -65,8 +65,10 @@ class OAuthTokenProvider:
             token = SocialToken.objects.filter(account=source).order_by("-pk").first()
             if token is None:
                 raise NotConnected(
-                    f"Fiken account {source.pk} has no stored token; connect Fiken again "
-                    "(and keep SOCIALACCOUNT_STORE_TOKENS = True)."
+                    messages=[
+                        f"Fiken account {source.pk} has no stored token; connect Fiken again "
+                        "(and keep SOCIALACCOUNT_STORE_TOKENS = True)"
+                    ]
                 )
         self._token_pk: int = token.pk
         self._social_account_id: int = token.account_id
@@ -105,7 +107,7 @@ class OAuthTokenProvider:
                 row = SocialToken.objects.select_for_update().get(pk=self._token_pk)
             except SocialToken.DoesNotExist:
                 raise NotConnected(
-                    f"Fiken account {self._social_account_id} was disconnected."
+                    messages=[f"Fiken account {self._social_account_id} was disconnected"]
                 ) from None
             if row.token != stale and not self._expiring(row.expires_at):
                 # Another worker refreshed while we waited for the lock: use its token.
@@ -139,7 +141,8 @@ class OAuthTokenProvider:
             self._social_account_id,
             broken,
         )
-        raise RefreshRefused(str(refused), social_account_id=self._social_account_id)
+        assert refused is not None
+        raise refused
 
     def _remember(self, row: SocialToken) -> None:
         self._access_token = row.token
