@@ -1,0 +1,24 @@
+"""The Django admin for django-fiken, one module per model group.
+
+Importing this package registers every admin class with ``admin.site`` (Django's autodiscover
+imports ``django_fiken.admin``).
+"""
+
+from django_fiken.admin.catalog import FikenBankAccountAdmin, FikenProductAdmin
+from django_fiken.admin.companies import (
+    FikenCompanyAdmin,
+    FikenConnectionAdmin,
+    FikenSyncStateAdmin,
+)
+from django_fiken.admin.contacts import FikenContactAdmin
+from django_fiken.admin.invoices import FikenInvoiceAdmin
+
+__all__ = [
+    "FikenBankAccountAdmin",
+    "FikenCompanyAdmin",
+    "FikenConnectionAdmin",
+    "FikenContactAdmin",
+    "FikenInvoiceAdmin",
+    "FikenProductAdmin",
+    "FikenSyncStateAdmin",
+]

@@ -1,0 +1,776 @@
+"""Pull: bring Fiken's state into the mirror tables, page by page.
+
+One *collection* at a time (company, bank accounts, products, contacts, invoices, credit notes),
+either in full (every page) or incrementally (``lastModifiedGe`` = the last successful pull of
+that collection minus ``FIKEN["PULL"]["OVERLAP_SECONDS"]``, because Fiken filters by date, not
+time). Each page is upserted in one transaction together with the page number reached, so:
+
+* memory stays bounded (one page of at most 100 objects at a time);
+* a crash mid-way loses at most the page in flight, and a rerun of a full pull continues from
+  the page recorded in :class:`~django_fiken.models.FikenSyncState`;
+* unchanged objects (same payload as stored) are not rewritten and send no signals.
+
+Signals (:mod:`django_fiken.signals`) are sent after each page commits, from the difference
+between the stored row and the new payload, so each change in Fiken is announced exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from django_fiken import signals
+from django_fiken.conf import fiken_settings
+from django_fiken.models import (
+    Collection,
+    FikenBankAccount,
+    FikenCompany,
+    FikenContact,
+    FikenContactPerson,
+    FikenInvoice,
+    FikenInvoiceLine,
+    FikenProduct,
+    FikenSyncState,
+    InvoiceState,
+    SyncStatus,
+)
+
+logger = logging.getLogger("django_fiken.sync.pull")
+
+#: Every collection, in the order a pull walks them (contacts before the invoices that name them).
+ORDER: tuple[str, ...] = tuple(Collection.values)
+
+Progress = Callable[[str, int, int | None], None]
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+@dataclass
+class Counts:
+    """What one pull did to one collection."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    pages: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.deleted += other.deleted
+        self.pages += other.pages
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "pages": self.pages,
+        }
+
+
+@dataclass
+class PullSummary:
+    """Counts per collection, for one company or added up over several."""
+
+    collections: dict[str, Counts] = field(default_factory=dict)
+
+    def __getitem__(self, collection: str) -> Counts:
+        return self.collections.setdefault(collection, Counts())
+
+    def merge(self, other: PullSummary) -> None:
+        for name, counts in other.collections.items():
+            self[name].add(counts)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {name: counts.as_dict() for name, counts in self.collections.items()}
+
+
+# --------------------------------------------------------------------------- payload helpers
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _ore(value: Any) -> int:
+    """Amounts come as integer øre; anything else becomes 0 rather than a float in the DB."""
+    number = _int(value)
+    return number if number is not None else 0
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _str(value: Any, limit: int | None = None) -> str:
+    text = "" if value is None else str(value)
+    return text[:limit] if limit else text
+
+
+# --------------------------------------------------------------------------- collections
+
+
+class Source:
+    """How one collection maps between Fiken payloads and a mirror model.
+
+    Subclasses name the model, the Fiken id key, how to list pages from the client, and how a
+    payload becomes column values. ``incremental`` is False where Fiken offers no
+    ``lastModified`` filter (bank accounts): those are always walked in full (they are few).
+    """
+
+    collection: str
+    model: type[Model]
+    id_key: str
+    incremental = True
+    detect_deletions = True
+
+    def listing(self, scope: Any, since: date | None) -> Any:
+        raise NotImplementedError
+
+    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def columns(self, payload: dict[str, Any], row: Any | None) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def prepare(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> None:
+        """Look up what a page refers to (e.g. invoice customers) in one query."""
+
+    def match_unlinked(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> dict:
+        """Rows made locally (push) whose Fiken id is not recorded yet, by fiken id."""
+        return {}
+
+    def snapshot(self, row: Any) -> Any:
+        return None
+
+    def save_children(self, rows: list[Any], payloads: dict[int, dict[str, Any]]) -> None:
+        """Replace child rows (lines, persons) of the created/updated rows."""
+
+    def announce(self, row: Any, before: Any, created: bool) -> None:
+        """Send the signals for what changed between ``before`` and ``row``."""
+
+
+class BankAccountSource(Source):
+    collection = Collection.BANK_ACCOUNTS
+    model = FikenBankAccount
+    id_key = "bankAccountId"
+    incremental = False
+
+    def listing(self, scope: Any, since: date | None) -> Any:
+        return scope.bank_accounts.list()
+
+    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
+        return scope.bank_accounts.get(fiken_id)
+
+    def columns(self, payload: dict[str, Any], row: Any | None) -> dict[str, Any]:
+        return {
+            "name": _str(payload.get("name"), 255),
+            "account_code": _str(payload.get("accountCode"), 16),
+            "bank_account_number": _str(payload.get("bankAccountNumber"), 64),
+            "iban": _str(payload.get("iban"), 64),
+            "bic": _str(payload.get("bic"), 32),
+            "type": _str(payload.get("type"), 32),
+            "inactive": bool(payload.get("inactive", False)),
+            "reconciled_balance": _int(payload.get("reconciledBalance")),
+            "reconciled_date": _date(payload.get("reconciledDate")),
+        }
+
+
+class ProductSource(Source):
+    collection = Collection.PRODUCTS
+    model = FikenProduct
+    id_key = "productId"
+
+    def listing(self, scope: Any, since: date | None) -> Any:
+        return scope.products.list(**({"last_modified_ge": since} if since else {}))
+
+    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
+        return scope.products.get(fiken_id)
+
+    def columns(self, payload: dict[str, Any], row: Any | None) -> dict[str, Any]:
+        return {
+            "name": _str(payload.get("name"), 255),
+            "product_number": _str(payload.get("productNumber"), 64),
+            "unit_price": _int(payload.get("unitPrice")),
+            "income_account": _str(payload.get("incomeAccount"), 16),
+            "vat_type": _str(payload.get("vatType"), 32),
+            "active": bool(payload.get("active", True)),
+            "stock": _decimal(payload.get("stock")),
+            "created_date": _date(payload.get("createdDate")),
+            "last_modified": _date(payload.get("lastModifiedDate")),
+        }
+
+
+class ContactSource(Source):
+    collection = Collection.CONTACTS
+    model = FikenContact
+    id_key = "contactId"
+
+    #: Fields Fiken accepts but never returns (``writeOnly`` in the spec): kept as stored.
+    WRITE_ONLY = {
+        "memberNumberString": "member_number_string",
+        "phoneNumber": "phone_number",
+        "currency": "currency",
+    }
+
+    def listing(self, scope: Any, since: date | None) -> Any:
+        return scope.contacts.list(**({"last_modified_ge": since} if since else {}))
+
+    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
+        return scope.contacts.get(fiken_id)
+
+    def columns(self, payload: dict[str, Any], row: Any | None) -> dict[str, Any]:
+        values = {
+            "name": _str(payload.get("name"), 255),
+            "email": _str(payload.get("email"), 254),
+            "organization_number": _str(payload.get("organizationNumber"), 32),
+            "customer_number": _int(payload.get("customerNumber")),
+            "supplier_number": _int(payload.get("supplierNumber")),
+            "is_customer": bool(payload.get("customer", False)),
+            "is_supplier": bool(payload.get("supplier", False)),
+            "inactive": bool(payload.get("inactive", False)),
+            "language": _str(payload.get("language"), 32),
+            "created_date": _date(payload.get("createdDate")),
+            "last_modified": _date(payload.get("lastModifiedDate")),
+        }
+        limits = {"member_number_string": 255, "phone_number": 64, "currency": 3}
+        for key, column in self.WRITE_ONLY.items():
+            if key in payload:
+                values[column] = _str(payload.get(key), limits[column])
+        return values
+
+    def snapshot(self, row: FikenContact) -> Any:
+        return True
+
+    def save_children(self, rows: list[Any], payloads: dict[int, dict[str, Any]]) -> None:
+        FikenContactPerson.objects.filter(contact__in=rows).delete()
+        persons = []
+        now = timezone.now()
+        for row in rows:
+            for person in payloads[row.fiken_id].get("contactPerson") or []:
+                if not isinstance(person, dict):
+                    continue
+                persons.append(
+                    FikenContactPerson(
+                        contact=row,
+                        fiken_id=_int(person.get("contactPersonId")),
+                        name=_str(person.get("name"), 255),
+                        email=_str(person.get("email"), 254),
+                        phone_number=_str(person.get("phoneNumber"), 64),
+                        fiken_data=person,
+                        synced_at=now,
+                        sync_status=SyncStatus.SYNCED,
+                    )
+                )
+        FikenContactPerson.objects.bulk_create(persons)
+
+    def announce(self, row: Any, before: Any, created: bool) -> None:
+        signals.contact_changed.send(sender=FikenContact, instance=row, created=created)
+
+
+@dataclass(frozen=True)
+class InvoiceFlags:
+    """What a shop hears about: the parts of an invoice's state that send signals."""
+
+    state: str
+    sent: bool
+    settled: bool
+
+
+ISSUED_OR_LATER = {
+    InvoiceState.ISSUED,
+    InvoiceState.SENT,
+    InvoiceState.SETTLED,
+    InvoiceState.CREDITED,
+}
+
+
+class InvoiceSource(Source):
+    collection = Collection.INVOICES
+    model = FikenInvoice
+    id_key = "invoiceId"
+    detect_deletions = False  # Fiken never deletes an issued invoice
+
+    def __init__(self) -> None:
+        self._customers: dict[int, int] = {}
+
+    def listing(self, scope: Any, since: date | None) -> Any:
+        return scope.invoices.list(**({"last_modified_ge": since} if since else {}))
+
+    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
+        return scope.invoices.get(fiken_id)
+
+    def prepare(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> None:
+        ids = {
+            _int((p.get("customer") or {}).get("contactId"))
+            for p in payloads
+            if isinstance(p.get("customer"), dict)
+        }
+        ids.discard(None)
+        self._customers = dict(
+            FikenContact.objects.filter(company=company, fiken_id__in=ids).values_list(
+                "fiken_id", "pk"
+            )
+        )
+
+    def match_unlinked(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> dict:
+        by_uuid = {str(p["invoiceDraftUuid"]): p for p in payloads if p.get("invoiceDraftUuid")}
+        if not by_uuid:
+            return {}
+        rows = FikenInvoice.objects.filter(
+            company=company, fiken_id__isnull=True, draft_uuid__in=list(by_uuid)
+        )
+        return {by_uuid[str(row.draft_uuid)][self.id_key]: row for row in rows}
+
+    def columns(self, payload: dict[str, Any], row: FikenInvoice | None) -> dict[str, Any]:
+        sale = payload.get("sale") if isinstance(payload.get("sale"), dict) else {}
+        settled = bool(payload["settled"] if "settled" in payload else sale.get("settled", False))
+        sent = bool(payload.get("dispatches") or payload.get("sentManually")) or bool(
+            row is not None and row.sent
+        )
+        credited = bool(payload.get("associatedCreditNotes")) or (
+            row is not None and row.state == InvoiceState.CREDITED
+        )
+        if credited:
+            state = InvoiceState.CREDITED
+        elif settled:
+            state = InvoiceState.SETTLED
+        elif sent:
+            state = InvoiceState.SENT
+        else:
+            state = InvoiceState.ISSUED
+        customer_id = _int((payload.get("customer") or {}).get("contactId"))
+        values = {
+            "state": state,
+            "invoice_number": _int(payload.get("invoiceNumber")),
+            "kid": _str(payload.get("kid"), 32),
+            "issue_date": _date(payload.get("issueDate")),
+            "due_date": _date(payload.get("dueDate")),
+            "net": _ore(payload.get("net")),
+            "vat": _ore(payload.get("vat")),
+            "gross": _ore(payload.get("gross")),
+            "currency": _str(payload.get("currency") or "NOK", 3),
+            "settled": settled,
+            "settled_date": _date(sale.get("settledDate")),
+            "sent": sent,
+            "cash": bool(payload.get("cash", False)),
+            "order_reference": _str(payload.get("orderReference"), 255),
+            "your_reference": _str(payload.get("yourReference"), 255),
+            "our_reference": _str(payload.get("ourReference"), 255),
+            "invoice_text": _str(payload.get("invoiceText")),
+            "bank_account_number": _str(payload.get("bankAccountNumber"), 64),
+            "created_date": _date(payload.get("createdDate")),
+            "last_modified": _date(payload.get("lastModifiedDate")),
+            "customer_id": self._customers.get(customer_id) if customer_id else None,
+        }
+        if row is None and payload.get("invoiceDraftUuid"):
+            values["draft_uuid"] = payload["invoiceDraftUuid"]
+        return values
+
+    def snapshot(self, row: FikenInvoice) -> InvoiceFlags:
+        return InvoiceFlags(state=row.state, sent=row.sent, settled=row.settled)
+
+    def save_children(self, rows: list[Any], payloads: dict[int, dict[str, Any]]) -> None:
+        FikenInvoiceLine.objects.filter(invoice__in=rows).delete()
+        lines = []
+        for row in rows:
+            for position, line in enumerate(payloads[row.fiken_id].get("lines") or []):
+                if not isinstance(line, dict):
+                    continue
+                lines.append(
+                    FikenInvoiceLine(
+                        invoice=row,
+                        position=position,
+                        description=_str(line.get("description")),
+                        product_name=_str(line.get("productName"), 255),
+                        product_fiken_id=_int(line.get("productId")),
+                        quantity=_decimal(line.get("quantity")) or Decimal(1),
+                        unit_price=_ore(line.get("unitPrice")),
+                        discount=_decimal(line.get("discount")),
+                        net=_ore(line.get("net")),
+                        vat=_ore(line.get("vat")),
+                        gross=_ore(line.get("gross")),
+                        vat_type=_str(line.get("vatType"), 32),
+                        income_account=_str(line.get("incomeAccount"), 16),
+                        comment=_str(line.get("comment")),
+                        fiken_data=line,
+                    )
+                )
+        FikenInvoiceLine.objects.bulk_create(lines)
+
+    def announce(self, row: FikenInvoice, before: InvoiceFlags | None, created: bool) -> None:
+        announce_invoice(row, before, created=created)
+
+
+def announce_invoice(row: FikenInvoice, before: InvoiceFlags | None, *, created: bool) -> None:
+    """Send the invoice signals for each step ``row`` took since ``before`` (None: unseen)."""
+    old_state = before.state if before else InvoiceState.NEW
+    kwargs = {"sender": FikenInvoice, "instance": row, "created": created}
+    if row.state in ISSUED_OR_LATER and old_state not in ISSUED_OR_LATER:
+        signals.invoice_issued.send(**kwargs)
+    if row.sent and not (before and before.sent):
+        signals.invoice_sent.send(**kwargs)
+    if row.settled and not (before and before.settled):
+        signals.invoice_settled.send(**kwargs)
+    if row.state == InvoiceState.CREDITED and old_state != InvoiceState.CREDITED:
+        signals.invoice_credited.send(**kwargs)
+
+
+SOURCES: dict[str, Source] = {
+    source.collection: source
+    for source in (BankAccountSource(), ProductSource(), ContactSource(), InvoiceSource())
+}
+
+
+# --------------------------------------------------------------------------- upserting
+
+
+def upsert(
+    source: Source,
+    company: FikenCompany,
+    payloads: Iterable[dict[str, Any]],
+    *,
+    now: datetime,
+    touch_unchanged: bool = False,
+    on_commit: Callable[[], None] | None = None,
+) -> Counts:
+    """Upsert one page of payloads into ``source.model``; returns what happened.
+
+    Rows whose stored payload equals the new one are left alone (with ``touch_unchanged``, only
+    their ``synced_at`` moves, in one UPDATE, so a full pull can tell what Fiken no longer has).
+    ``on_commit`` runs inside the page's transaction (pull records the page reached there).
+    """
+    model = source.model
+    page: dict[int, dict[str, Any]] = {}
+    for payload in payloads:
+        fiken_id = _int(payload.get(source.id_key)) if isinstance(payload, dict) else None
+        if fiken_id is None:
+            logger.warning("Skipping a %s without %s from Fiken", source.collection, source.id_key)
+            continue
+        page[fiken_id] = payload
+    counts = Counts(pages=1)
+    existing = {
+        row.fiken_id: row for row in model.objects.filter(company=company, fiken_id__in=list(page))
+    }
+    unlinked = [p for i, p in page.items() if i not in existing]
+    existing.update(source.match_unlinked(company, unlinked) if unlinked else {})
+    source.prepare(company, list(page.values()))
+
+    created: list[Any] = []
+    updated: list[Any] = []
+    unchanged: list[int] = []
+    before: dict[int, Any] = {}
+    update_fields: set[str] = {"fiken_id", "fiken_data", "synced_at", "sync_status", "last_error"}
+    for fiken_id, payload in page.items():
+        row = existing.get(fiken_id)
+        if (
+            row is not None
+            and row.fiken_id == fiken_id
+            and row.fiken_data == payload
+            and not row.deleted_in_fiken
+            and row.sync_status == SyncStatus.SYNCED
+        ):
+            unchanged.append(row.pk)
+            continue
+        values = source.columns(payload, row)
+        common = {
+            "fiken_id": fiken_id,
+            "fiken_data": payload,
+            "synced_at": now,
+            "sync_status": SyncStatus.SYNCED,
+            "last_error": "",
+            "deleted_in_fiken": False,
+        }
+        if row is None:
+            created.append(model(company=company, **values, **common))
+        else:
+            before[fiken_id] = source.snapshot(row)
+            for name, value in {**values, **common}.items():
+                setattr(row, name, value)
+            update_fields.update(values)
+            update_fields.add("deleted_in_fiken")
+            updated.append(row)
+
+    with transaction.atomic():
+        model.objects.bulk_create(created)
+        if updated:
+            model.objects.bulk_update(updated, sorted(update_fields))
+        source.save_children(created + updated, page)
+        if touch_unchanged and unchanged:
+            model.objects.filter(pk__in=unchanged).update(synced_at=now)
+        if on_commit:
+            on_commit()
+
+    for row in created:
+        source.announce(row, None, True)
+    for row in updated:
+        source.announce(row, before[row.fiken_id], False)
+    counts.created, counts.updated, counts.unchanged = len(created), len(updated), len(unchanged)
+    return counts
+
+
+# --------------------------------------------------------------------------- pulling
+
+
+def _state(company: FikenCompany, collection: str) -> FikenSyncState:
+    state, _ = FikenSyncState.objects.get_or_create(company=company, collection=collection)
+    return state
+
+
+def incremental_since(state: FikenSyncState) -> date | None:
+    """The ``lastModifiedGe`` date for an incremental pull, or None when a full one is due."""
+    if state.last_success_at is None:
+        return None
+    overlap = timedelta(seconds=int(fiken_settings.PULL["OVERLAP_SECONDS"]))
+    return timezone.localdate(state.last_success_at - overlap)
+
+
+def pull_collection(
+    client: Any,
+    company: FikenCompany,
+    collection: str,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+) -> Counts:
+    """Pull one collection of ``company``; full or incremental, resuming a broken full pull."""
+    if collection == Collection.COMPANY:
+        return pull_company_record(client, company)
+    if collection == Collection.CREDIT_NOTES:
+        return pull_credit_notes(client, company, full=full, progress=progress)
+    source = SOURCES[collection]
+    scope = client.company(company.slug)
+    state = _state(company, collection)
+    now = timezone.now()
+    state.last_attempt_at = now
+    since = None if full or not source.incremental else incremental_since(state)
+    is_full = since is None
+    if is_full:
+        if state.next_page is None or state.full_started_at is None:
+            state.full_started_at, state.next_page = now, 0
+        start_page = state.next_page
+    else:
+        start_page = 0
+    state.save(update_fields=["last_attempt_at", "full_started_at", "next_page"])
+
+    counts = Counts()
+    try:
+        for page in source_pages(source, scope, since, start_page):
+
+            def record_page(number: int = page.page) -> None:
+                if is_full:
+                    FikenSyncState.objects.filter(pk=state.pk).update(next_page=number + 1)
+
+            counts.add(
+                upsert(
+                    source,
+                    company,
+                    page.items,
+                    now=now,
+                    touch_unchanged=is_full,
+                    on_commit=record_page,
+                )
+            )
+            if progress:
+                progress(collection, page.page + 1, page.page_count)
+    except Exception as exc:
+        FikenSyncState.objects.filter(pk=state.pk).update(last_error=_describe(exc))
+        raise
+
+    if is_full and source.detect_deletions:
+        counts.deleted = source.model.objects.filter(
+            company=company,
+            fiken_id__isnull=False,
+            deleted_in_fiken=False,
+            synced_at__lt=state.full_started_at,
+        ).update(deleted_in_fiken=True)
+    finished = {
+        "last_success_at": state.full_started_at if is_full else now,
+        "next_page": None,
+        "full_started_at": None,
+        "last_error": "",
+        "last_summary": counts.as_dict(),
+    }
+    if is_full:
+        finished["last_full_at"] = timezone.now()
+    FikenSyncState.objects.filter(pk=state.pk).update(**finished)
+    return counts
+
+
+def source_pages(source: Source, scope: Any, since: date | None, start_page: int) -> Iterable:
+    return source.listing(scope, since).pages(start_page=start_page)
+
+
+def pull_company_record(client: Any, company: FikenCompany) -> Counts:
+    """Refresh the company row itself (name, org no, VAT type, API access)."""
+    from django_fiken.client.errors import Forbidden
+
+    state = _state(company, Collection.COMPANY)
+    now = timezone.now()
+    counts = Counts(pages=1)
+    try:
+        payload = client.company(company.slug).get()
+    except Forbidden as exc:
+        if "ModuleNotActivated" in type(exc).__name__ or "module" in str(exc).lower():
+            FikenCompany.objects.filter(pk=company.pk).update(has_api_access=False)
+            company.has_api_access = False
+        FikenSyncState.objects.filter(pk=state.pk).update(
+            last_error=_describe(exc), last_attempt_at=now
+        )
+        raise
+    values = {
+        "name": _str(payload.get("name"), 255),
+        "organization_number": _str(payload.get("organizationNumber"), 32),
+        "vat_type": _str(payload.get("vatType"), 32),
+        "email": _str(payload.get("email"), 254),
+        "has_api_access": bool(payload.get("hasApiAccess", True)),
+        "test_company": bool(payload.get("testCompany", False)),
+        "creation_date": _date(payload.get("creationDate")),
+    }
+    if "phoneNumber" in payload:
+        values["phone_number"] = _str(payload["phoneNumber"], 64)
+    if company.fiken_data == payload and company.sync_status == SyncStatus.SYNCED:
+        counts.unchanged = 1
+    else:
+        for name, value in values.items():
+            setattr(company, name, value)
+        company.fiken_data = payload
+        company.sync_status = SyncStatus.SYNCED
+        company.last_error = ""
+        counts.updated = 1
+    company.synced_at = now
+    company.save()
+    FikenSyncState.objects.filter(pk=state.pk).update(
+        last_success_at=now, last_attempt_at=now, last_error="", last_summary=counts.as_dict()
+    )
+    return counts
+
+
+def pull_credit_notes(
+    client: Any, company: FikenCompany, *, full: bool = False, progress: Progress | None = None
+) -> Counts:
+    """Mark invoices credited from Fiken's credit notes (``associatedInvoiceId``).
+
+    Credit notes are not mirrored as rows; ``updated`` counts invoices newly marked credited.
+    """
+    state = _state(company, Collection.CREDIT_NOTES)
+    now = timezone.now()
+    since = None if full else incremental_since(state)
+    scope = client.company(company.slug)
+    listing = scope.credit_notes.list(**({"last_modified_ge": since} if since else {}))
+    counts = Counts()
+    try:
+        for page in listing.pages():
+            counts.pages += 1
+            invoice_ids = {
+                _int(note.get("associatedInvoiceId"))
+                for note in page.items
+                if isinstance(note, dict)
+            }
+            invoice_ids.discard(None)
+            with transaction.atomic():
+                rows = list(
+                    FikenInvoice.objects.select_for_update()
+                    .filter(company=company, fiken_id__in=invoice_ids)
+                    .exclude(state=InvoiceState.CREDITED)
+                )
+                before = {row.pk: InvoiceSource().snapshot(row) for row in rows}
+                for row in rows:
+                    row.state = InvoiceState.CREDITED
+                FikenInvoice.objects.bulk_update(rows, ["state"])
+            for row in rows:
+                announce_invoice(row, before[row.pk], created=False)
+            counts.updated += len(rows)
+            counts.unchanged += len(page.items) - len(rows)
+            if progress:
+                progress(Collection.CREDIT_NOTES, page.page + 1, page.page_count)
+    except Exception as exc:
+        FikenSyncState.objects.filter(pk=state.pk).update(
+            last_error=_describe(exc), last_attempt_at=now
+        )
+        raise
+    FikenSyncState.objects.filter(pk=state.pk).update(
+        last_success_at=now, last_attempt_at=now, last_error="", last_summary=counts.as_dict()
+    )
+    return counts
+
+
+def pull(
+    company: FikenCompany,
+    *,
+    client: Any = None,
+    full: bool = False,
+    only: Iterable[str] | None = None,
+    progress: Progress | None = None,
+) -> PullSummary:
+    """Pull every collection (or those in ``only``) of ``company``; the main entry point.
+
+    ``client`` defaults to :func:`django_fiken.auth.client_for` the company.
+    """
+    if client is None:
+        from django_fiken.auth import client_for
+
+        client = client_for(company)
+    wanted = list(ORDER) if only is None else [c for c in ORDER if c in set(only)]
+    unknown = set(only or ()) - set(ORDER)
+    if unknown:
+        raise ValueError(
+            f"Unknown collection(s): {', '.join(sorted(unknown))}; choose from {', '.join(ORDER)}."
+        )
+    summary = PullSummary()
+    for collection in wanted:
+        summary[collection].add(
+            pull_collection(client, company, collection, full=full, progress=progress)
+        )
+    return summary
+
+
+def refresh_rows(client: Any, rows: Iterable[Any]) -> Counts:
+    """Fetch the given mirror rows one by one from Fiken and upsert them (admin refresh)."""
+    counts = Counts()
+    for row in rows:
+        source = next((s for s in SOURCES.values() if isinstance(row, s.model)), None)
+        if source is None or row.fiken_id is None:
+            continue
+        payload = source.fetch_one(client.company(row.company.slug), row.fiken_id)
+        counts.add(upsert(source, row.company, [payload], now=timezone.now()))
+    return counts
+
+
+def _describe(exc: BaseException) -> str:
+    """A one-line description for ``last_error``; Fiken errors already carry no secrets."""
+    return f"{type(exc).__name__}: {exc}"[:2000]
