@@ -10,6 +10,8 @@ class DjangoFikenConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django_fiken import checks  # noqa: F401  (registers the system checks)
+        from django_fiken import adapters, checks  # noqa: F401  (registers the system checks)
+
+        adapters.load_from_settings()  # FIKEN["ADAPTERS"]: connects the host models' signals
         from django_fiken.oauth import checks as oauth_checks  # noqa: F401
         from django_fiken.oauth import receivers  # noqa: F401  (allauth signals, token provider)

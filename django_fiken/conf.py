@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
         "BACKOFF_MAX_SECONDS": 300.0,
         # A drain waits for a job due within this many seconds instead of leaving it to the sweep.
         "INLINE_WAIT_SECONDS": 10.0,
+        # A save's push waits this long; saves within it coalesce into one push.
+        "COALESCE_SECONDS": 1.0,
     },
     # Host model adapters: {"shop.Customer": "shop.fiken.CustomerAdapter"} (or register in code).
     "ADAPTERS": {},
