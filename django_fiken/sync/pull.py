@@ -637,17 +637,16 @@ def source_pages(source: Source, scope: Any, since: date | None, start_page: int
 
 def pull_company_record(client: Any, company: FikenCompany) -> Counts:
     """Refresh the company row itself (name, org no, VAT type, API access)."""
-    from django_fiken.client.errors import Forbidden
+    from django_fiken.client.errors import ModuleNotActivated
 
     state = _state(company, Collection.COMPANY)
     now = timezone.now()
     counts = Counts(pages=1)
     try:
-        payload = client.company(company.slug).get()
-    except Forbidden as exc:
-        if "ModuleNotActivated" in type(exc).__name__ or "module" in str(exc).lower():
-            FikenCompany.objects.filter(pk=company.pk).update(has_api_access=False)
-            company.has_api_access = False
+        payload = client.companies.get(company.slug)
+    except ModuleNotActivated as exc:
+        FikenCompany.objects.filter(pk=company.pk).update(has_api_access=False)
+        company.has_api_access = False
         FikenSyncState.objects.filter(pk=state.pk).update(
             last_error=_describe(exc), last_attempt_at=now
         )
