@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import responses
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib.sites.models import Site
 from django.utils import timezone
@@ -68,3 +69,14 @@ def make_connected_account(
             company=company, kind=ConnectionKind.OAUTH, user=user, social_account=account
         )
     return account, token
+
+
+@pytest.fixture
+def fiken(fiken_app):
+    """Fiken's OAuth server on ``responses``, knowing the site's app credentials."""
+    from tests.oauth.fiken_oauth import FikenOAuth
+
+    server = FikenOAuth(client_id=CLIENT_ID, secret=CLIENT_SECRET)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        server.install(mock)
+        yield server
