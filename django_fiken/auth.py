@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 
 from django_fiken.conf import fiken_settings
@@ -34,6 +34,14 @@ _FACTORIES: dict[str, TokenProviderFactory] = {}
 
 class NoConnection(ImproperlyConfigured):
     """No active connection reaches the company (or not for the given user)."""
+
+
+class NoUserConnection(NoConnection, PermissionDenied):
+    """The given user has no active connection to the company: they may not act on it.
+
+    A ``PermissionDenied`` too, so a view calling ``client_for(company, user=request.user)``
+    answers 403 without catching anything.
+    """
 
 
 def register_token_provider(
@@ -88,7 +96,7 @@ def connection_for(company: FikenCompany, *, user: Any = None) -> FikenConnectio
     if user is not None:
         connection = active.filter(user=user).order_by("pk").first()
         if connection is None:
-            raise NoConnection(
+            raise NoUserConnection(
                 f"User {user.pk} has no active Fiken connection to company {company.slug!r}."
             )
         return connection
