@@ -81,7 +81,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(BASE_DIR / "test.sqlite3"),
-            "TEST": {"NAME": str(BASE_DIR / "test-db.sqlite3")},
+            # Override per run (FIKEN_TEST_SQLITE_NAME) when several suites run side by side.
+            "TEST": {
+                "NAME": os.environ.get("FIKEN_TEST_SQLITE_NAME", str(BASE_DIR / "test-db.sqlite3"))
+            },
         }
     }
 
