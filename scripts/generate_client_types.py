@@ -160,6 +160,9 @@ def render_typed_dict(name: str, schema: dict[str, Any]) -> list[str]:
         if prop in required:
             annotation = f"Required[{annotation}]"
         lines.append(f"    {prop}: {annotation}{property_note(prop_schema)}")
+    for prop in sorted(required - set(properties)):
+        # The spec requires it without describing it (``paid`` on sale/purchase requests).
+        lines.append(f"    {prop}: Required[Any]  # required by the spec, not described there")
     return lines
 
 

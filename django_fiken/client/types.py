@@ -1092,6 +1092,7 @@ class PurchaseRequest(TypedDict, total=False):
     kid: str  # write-only
     # Id of given project.
     projectId: int
+    paid: Required[Any]  # required by the spec, not described there
 
 
 class PurchaseResult(TypedDict, total=False):
@@ -1158,6 +1159,7 @@ class SaleRequest(TypedDict, total=False):
     paymentFee: int
     # Id of given project.
     projectId: int
+    paid: Required[Any]  # required by the spec, not described there
 
 
 class SaleResult(TypedDict, total=False):
