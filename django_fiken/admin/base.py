@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from django_fiken.models import format_ore
+from django_fiken.oauth.access import CompanyAccessAdminMixin
 
 SYNC_FIELDS = ("sync_status", "synced_at", "last_error")
 
@@ -51,8 +52,11 @@ class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     can_delete = False
 
 
-class MirrorAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MirrorAdmin(CompanyAccessAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     """Base for mirror admins: read-only, the raw payload pretty-printed, a refresh action.
+
+    Non-superusers see only rows of companies their Fiken connection grants
+    (:class:`~django_fiken.oauth.access.CompanyAccessAdminMixin`, path in ``company_lookup``).
 
     ``refresh_permission`` names the permission (codename in ``django_fiken``) that allows
     "Refresh from Fiken"; without one, viewing the model is enough.

@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from django_fiken.admin.base import SYNC_FIELDS, MirrorAdmin, ReadOnlyInline, ReadOnlyMixin
 from django_fiken.models import FikenCompany, FikenConnection, FikenSyncState
+from django_fiken.oauth.access import CompanyAccessAdminMixin
 
 
 class ConnectionInline(ReadOnlyInline):
@@ -22,6 +23,7 @@ class SyncStateInline(ReadOnlyInline):
 
 @admin.register(FikenCompany)
 class FikenCompanyAdmin(MirrorAdmin):
+    company_lookup = ""  # the company itself
     list_display = (
         "name",
         "slug",
@@ -51,7 +53,7 @@ class FikenCompanyAdmin(MirrorAdmin):
 
 
 @admin.register(FikenConnection)
-class FikenConnectionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FikenConnectionAdmin(CompanyAccessAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("company", "kind", "user", "is_active", "granted_at", "created_at")
     list_filter = ("kind", "is_active")
     search_fields = ("company__name", "company__slug")
@@ -70,7 +72,7 @@ class FikenConnectionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(FikenSyncState)
-class FikenSyncStateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FikenSyncStateAdmin(CompanyAccessAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
         "company",
         "collection",
