@@ -10,7 +10,7 @@ class DjangoFikenConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django_fiken import adapters, checks  # noqa: F401  (registers the system checks)
+        from django_fiken import adapters, checks, jobs  # noqa: F401  (checks; sweep schedule)
 
         adapters.load_from_settings()  # FIKEN["ADAPTERS"]: connects the host models' signals
         from django_fiken.oauth import checks as oauth_checks  # noqa: F401
