@@ -24,7 +24,7 @@ BANK_ACCOUNT_CODE = re.compile(r"^\d{4}:\d{5}$")
 FIKEN_MAX_RATE = 4
 
 #: The django-q2 task that sweeps the outbox; a Redis broker loses queued tasks on restart.
-OUTBOX_SWEEP_FUNC_PREFIX = "django_fiken.jobs."
+OUTBOX_SWEEP_FUNC = "django_fiken.jobs.sweep"
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "testserver"}
 
@@ -216,10 +216,7 @@ def check_outbox_sweeper(app_configs: Any = None, databases: Any = None, **kwarg
     from django_q.models import Schedule
 
     try:
-        swept = Schedule.objects.filter(func__startswith=OUTBOX_SWEEP_FUNC_PREFIX).filter(
-            func__contains="sweep"
-        )
-        if swept.exists():
+        if Schedule.objects.filter(func=OUTBOX_SWEEP_FUNC).exists():
             return []
     except DatabaseError:
         return []

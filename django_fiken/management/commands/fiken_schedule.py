@@ -1,4 +1,4 @@
-"""``manage.py fiken_schedule``: install (or update) the django-q2 schedule for pulling."""
+"""``manage.py fiken_schedule``: install (or update) django-fiken's django-q2 schedules."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django_fiken.tasks import PULL_SCHEDULE_NAME, install_pull_schedule
 
 class Command(BaseCommand):
     help = (
-        "Install the django-q2 schedule that runs an incremental pull from Fiken every "
-        'FIKEN["PULL"]["INTERVAL_MINUTES"] minutes. Safe to run on every deploy.'
+        "Install the django-q2 schedules: the incremental pull from Fiken every "
+        'FIKEN["PULL"]["INTERVAL_MINUTES"] minutes, and the outbox sweep. Safe to run on '
+        "every deploy."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,14 +28,22 @@ class Command(BaseCommand):
             deleted, _ = Schedule.objects.filter(name=PULL_SCHEDULE_NAME).delete()
             self.stdout.write(f"Removed {deleted} schedule(s) named {PULL_SCHEDULE_NAME!r}.")
             return
+        installers = [install_pull_schedule]
         try:
-            schedule, created = install_pull_schedule()
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        verb = "Installed" if created else "Updated"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{verb} schedule {schedule.name!r}: {schedule.func} every "
-                f"{schedule.minutes} minute(s)."
+            from django_fiken.jobs import install_sweep_schedule
+        except ImportError:  # the push pipeline is optional for a pull-only site
+            pass
+        else:
+            installers.append(install_sweep_schedule)
+        for install in installers:
+            try:
+                schedule, created = install()
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            verb = "Installed" if created else "Updated"
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{verb} schedule {schedule.name!r}: {schedule.func} every "
+                    f"{schedule.minutes} minute(s)."
+                )
             )
-        )
