@@ -183,13 +183,13 @@ def operations(openapi: Any) -> dict[tuple[str, str], dict[str, Any]]:
     """``{(METHOD, path template): {"operationId": ..., "statuses": frozenset}}`` from the spec."""
     result: dict[tuple[str, str], dict[str, Any]] = {}
     paths = openapi.spec / "paths"
-    for template in paths:
+    for template in paths.keys():  # noqa: SIM118 - SchemaPath iterates children
         item = paths / template
         for method in ("get", "post", "put", "patch", "delete"):
             if method not in item:
                 continue
             op = item / method
-            statuses = frozenset(str(k) for k in (op / "responses"))
+            statuses = frozenset(str(k) for k in (op / "responses").keys())  # noqa: SIM118
             result[(method.upper(), template)] = {
                 "operationId": (op / "operationId").read_str(),
                 "statuses": statuses,
