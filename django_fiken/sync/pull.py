@@ -611,6 +611,8 @@ def pull_collection(
         FikenSyncState.objects.filter(pk=state.pk).update(last_error=_describe(exc))
         raise
 
+    if collection == Collection.INVOICES and not is_full:
+        counts.add(pull_settlements(client, company, since, now=now))
     if is_full and source.detect_deletions:
         counts.deleted = source.model.objects.filter(
             company=company,
@@ -633,6 +635,44 @@ def pull_collection(
 
 def source_pages(source: Source, scope: Any, since: date | None, start_page: int) -> Iterable:
     return source.listing(scope, since).pages(start_page=start_page)
+
+
+def pull_settlements(client: Any, company: FikenCompany, since: date, *, now: datetime) -> Counts:
+    """Find invoices paid since ``since``: a payment changes the invoice's *sale*, not the invoice.
+
+    Fiken keeps ``lastModifiedDate`` of an invoice when a payment is registered on its sale, so
+    an incremental invoice pull alone would never see it settle. Sales changed since ``since``
+    are listed; each whose ``settled`` differs from the mirrored invoice has that invoice
+    fetched again and upserted (which sends ``invoice_settled``).
+    """
+    source = SOURCES[Collection.INVOICES]
+    scope = client.company(company.slug)
+    counts = Counts()
+    for page in scope.sales.list(last_modified_ge=since).pages():
+        settled_by_sale = {
+            _int(sale.get("saleId")): bool(sale.get("settled"))
+            for sale in page.items
+            if isinstance(sale, dict) and sale.get("kind") != "cash_sale"
+        }
+        settled_by_sale.pop(None, None)
+        if not settled_by_sale:
+            continue
+        stale = [
+            invoice
+            for invoice in FikenInvoice.objects.filter(
+                company=company,
+                fiken_id__isnull=False,
+                fiken_data__sale__saleId__in=list(settled_by_sale),
+            ).only("pk", "fiken_id", "settled", "fiken_data")
+            if settled_by_sale.get(_int((invoice.fiken_data.get("sale") or {}).get("saleId")))
+            != invoice.settled
+        ]
+        for invoice in stale:
+            payload = source.fetch_one(scope, invoice.fiken_id)
+            found = upsert(source, company, [payload], now=now)
+            found.pages = 0
+            counts.add(found)
+    return counts
 
 
 def pull_company_record(client: Any, company: FikenCompany) -> Counts:
