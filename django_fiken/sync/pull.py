@@ -17,6 +17,7 @@ between the stored row and the new payload, so each change in Fiken is announced
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -122,9 +123,28 @@ def _int(value: Any) -> int | None:
 
 
 def _ore(value: Any) -> int:
-    """Amounts come as integer øre; anything else becomes 0 rather than a float in the DB."""
+    """Amounts come as integer øre; a stray float is rounded, anything else becomes 0."""
+    if isinstance(value, float):
+        return round(value)
     number = _int(value)
     return number if number is not None else 0
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """A nested object of the payload, or an empty one when Fiken sent something else."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """A nested array of the payload, or an empty one when Fiken sent something else."""
+    return value if isinstance(value, list) else []
+
+
+def _uuid(value: Any) -> str | None:
+    try:
+        return str(uuid.UUID(str(value))) if value else None
+    except ValueError:
+        return None
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -281,7 +301,7 @@ class ContactSource(Source):
         persons = []
         now = timezone.now()
         for row in rows:
-            for person in payloads[row.fiken_id].get("contactPerson") or []:
+            for person in _list(payloads[row.fiken_id].get("contactPerson")):
                 if not isinstance(person, dict):
                     continue
                 persons.append(
@@ -335,11 +355,7 @@ class InvoiceSource(Source):
         return scope.invoices.get(fiken_id)
 
     def prepare(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> None:
-        ids = {
-            _int((p.get("customer") or {}).get("contactId"))
-            for p in payloads
-            if isinstance(p.get("customer"), dict)
-        }
+        ids = {_int(_obj(p.get("customer")).get("contactId")) for p in payloads}
         ids.discard(None)
         self._customers = dict(
             FikenContact.objects.filter(company=company, fiken_id__in=ids).values_list(
@@ -348,7 +364,8 @@ class InvoiceSource(Source):
         )
 
     def match_unlinked(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> dict:
-        by_uuid = {str(p["invoiceDraftUuid"]): p for p in payloads if p.get("invoiceDraftUuid")}
+        by_uuid = {_uuid(p.get("invoiceDraftUuid")): p for p in payloads}
+        by_uuid.pop(None, None)
         if not by_uuid:
             return {}
         rows = FikenInvoice.objects.filter(
@@ -357,7 +374,7 @@ class InvoiceSource(Source):
         return {by_uuid[str(row.draft_uuid)][self.id_key]: row for row in rows}
 
     def columns(self, payload: dict[str, Any], row: FikenInvoice | None) -> dict[str, Any]:
-        sale = payload.get("sale") if isinstance(payload.get("sale"), dict) else {}
+        sale = _obj(payload.get("sale"))
         settled = bool(payload["settled"] if "settled" in payload else sale.get("settled", False))
         sent = bool(payload.get("dispatches") or payload.get("sentManually")) or bool(
             row is not None and row.sent
@@ -373,7 +390,7 @@ class InvoiceSource(Source):
             state = InvoiceState.SENT
         else:
             state = InvoiceState.ISSUED
-        customer_id = _int((payload.get("customer") or {}).get("contactId"))
+        customer_id = _int(_obj(payload.get("customer")).get("contactId"))
         values = {
             "state": state,
             "invoice_number": _int(payload.get("invoiceNumber")),
@@ -397,8 +414,9 @@ class InvoiceSource(Source):
             "last_modified": _date(payload.get("lastModifiedDate")),
             "customer_id": self._customers.get(customer_id) if customer_id else None,
         }
-        if row is None and payload.get("invoiceDraftUuid"):
-            values["draft_uuid"] = payload["invoiceDraftUuid"]
+        draft_uuid = _uuid(payload.get("invoiceDraftUuid"))
+        if row is None and draft_uuid:
+            values["draft_uuid"] = draft_uuid
         return values
 
     def snapshot(self, row: FikenInvoice) -> InvoiceFlags:
@@ -408,7 +426,7 @@ class InvoiceSource(Source):
         FikenInvoiceLine.objects.filter(invoice__in=rows).delete()
         lines = []
         for row in rows:
-            for position, line in enumerate(payloads[row.fiken_id].get("lines") or []):
+            for position, line in enumerate(_list(payloads[row.fiken_id].get("lines"))):
                 if not isinstance(line, dict):
                     continue
                 lines.append(
@@ -664,7 +682,7 @@ def pull_settlements(client: Any, company: FikenCompany, since: date, *, now: da
                 fiken_id__isnull=False,
                 fiken_data__sale__saleId__in=list(settled_by_sale),
             ).only("pk", "fiken_id", "settled", "fiken_data")
-            if settled_by_sale.get(_int((invoice.fiken_data.get("sale") or {}).get("saleId")))
+            if settled_by_sale.get(_int(_obj(invoice.fiken_data.get("sale")).get("saleId")))
             != invoice.settled
         ]
         for invoice in stale:
