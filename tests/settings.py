@@ -122,3 +122,17 @@ FIKEN = {
         "FIKEN_OPENAPI_SPEC", str(REPO_DIR.parent / "shared" / "fiken" / "openapi.yaml")
     ),
 }
+
+# A worker process the suite starts itself (a real `qcluster`, tests/push/cluster.py) uses the
+# suite's test database and whatever the test passes in: JSON merged into FIKEN and Q_CLUSTER
+# (a null value removes a key, e.g. {"orm": null, "redis": {...}} for the Redis broker).
+if os.environ.get("FIKEN_TEST_WORKER"):
+    import json
+
+    DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
+    for _target, _variable in ((FIKEN, "FIKEN_TEST_FIKEN"), (Q_CLUSTER, "FIKEN_TEST_Q_CLUSTER")):
+        for _key, _value in json.loads(os.environ.get(_variable, "{}")).items():
+            if _value is None:
+                _target.pop(_key, None)
+            else:
+                _target[_key] = _value

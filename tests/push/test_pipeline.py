@@ -43,4 +43,4 @@ def test_paid_order_is_issued_and_sent(fake, drain):
     stored = fake.store(SLUG).invoices[invoice.fiken_id]
     assert stored["orderReference"] == f"order-{order.pk}"
     assert PushJob.objects.filter(status=JobStatus.SUCCEEDED).count() == 4
-    print({f"{c.method} {c.path}" for c in fake.stats.calls()})
+    print([f"{c.method} {c.path}?{c.query} {c.status}" for c in fake.stats.calls()])
