@@ -110,6 +110,9 @@ Q_CLUSTER = {
 
 SOCIALACCOUNT_STORE_TOKENS = True
 
+# Fast hashing: tests create many users; production keeps Django's default hashers.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 FIKEN = {
     "API_TOKEN": "test-personal-token",
     "COMPANY_SLUG": "fiken-demo-as",
