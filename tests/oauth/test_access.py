@@ -28,8 +28,8 @@ def company(slug):
     return {"slug": slug, "name": slug.upper(), "organizationNumber": "999999999"}
 
 
-def test_recording_access_adds_keeps_and_removes_companies(kari, fiken_app):
-    account, _ = make_connected_account(kari, app=fiken_app)
+def test_recording_access_adds_keeps_and_removes_companies(kari, fiken_app, fake):
+    account, _ = make_connected_account(kari, fake, app=fiken_app)
 
     first = record_company_access(account, [company("acme-as"), company("beta-as")])
     second = record_company_access(account, [company("beta-as"), company("gamma-as")])
@@ -42,8 +42,8 @@ def test_recording_access_adds_keeps_and_removes_companies(kari, fiken_app):
     assert FikenCompany.objects.get(slug="gamma-as").name == "GAMMA-AS"
 
 
-def test_a_company_granted_again_is_reactivated(kari, fiken_app):
-    account, _ = make_connected_account(kari, app=fiken_app)
+def test_a_company_granted_again_is_reactivated(kari, fiken_app, fake):
+    account, _ = make_connected_account(kari, fake, app=fiken_app)
     record_company_access(account, [company("acme-as")])
     record_company_access(account, [])
 
@@ -54,10 +54,8 @@ def test_a_company_granted_again_is_reactivated(kari, fiken_app):
     assert (connection.is_active, connection.broken_reason) == (True, "")
 
 
-def test_refresh_company_access_asks_fiken_with_the_stored_token(kari, fiken_app, fiken):
-    account, _ = make_connected_account(kari, app=fiken_app, access="access-1")
-    fiken.access.add("access-1")
-    fiken.add_company("acme-as")
+def test_refresh_company_access_asks_fiken_with_the_stored_token(kari, fiken_app, fake):
+    account, _ = make_connected_account(kari, fake, app=fiken_app, companies=("acme-as",))
     record_company_access(account, [company("old-as")])
 
     change = refresh_company_access(account)
@@ -66,9 +64,24 @@ def test_refresh_company_access_asks_fiken_with_the_stored_token(kari, fiken_app
     assert list(connections_for(kari).values_list("company__slug", flat=True)) == ["acme-as"]
 
 
-def test_users_reach_only_their_own_companies(kari, ola, fiken_app):
-    make_connected_account(kari, app=fiken_app, companies=("kari-as",))
-    make_connected_account(ola, app=fiken_app, companies=("ola-as",))
+def test_companies_removed_from_the_grant_in_fiken_disappear_at_the_next_refresh(
+    kari, fiken_app, fake
+):
+    account, token = make_connected_account(
+        kari, fake, app=fiken_app, companies=("acme-as", "beta-as")
+    )
+    # In Fiken, Kari takes beta-as away from this app (Sikkerhet -> Apper du har gitt tilgang til).
+    issued = fake.auth.access_token(token.token)
+    issued.companies = issued.grant.companies = frozenset({"acme-as"})
+
+    refresh_company_access(account)
+
+    assert list(companies_for(kari).values_list("slug", flat=True)) == ["acme-as"]
+
+
+def test_users_reach_only_their_own_companies(kari, ola, fiken_app, fake):
+    make_connected_account(kari, fake, app=fiken_app, companies=("kari-as",))
+    make_connected_account(ola, fake, app=fiken_app, companies=("ola-as",))
     kari_company = FikenCompany.objects.get(slug="kari-as")
     ola_company = FikenCompany.objects.get(slug="ola-as")
 
@@ -82,8 +95,8 @@ def test_users_reach_only_their_own_companies(kari, ola, fiken_app):
     assert isinstance(client.token_provider, OAuthTokenProvider)
 
 
-def test_a_broken_connection_grants_nothing(kari, fiken_app):
-    make_connected_account(kari, app=fiken_app, companies=("kari-as",))
+def test_a_broken_connection_grants_nothing(kari, fiken_app, fake):
+    make_connected_account(kari, fake, app=fiken_app, companies=("kari-as",))
     FikenConnection.objects.update(is_active=False, broken_reason="revoked")
 
     assert not companies_for(kari).exists()
@@ -98,9 +111,9 @@ def _staff(user):
     return user
 
 
-def test_admin_shows_non_superusers_only_their_companies_rows(kari, ola, fiken_app):
-    make_connected_account(kari, app=fiken_app, companies=("kari-as",))
-    make_connected_account(ola, app=fiken_app, companies=("ola-as",))
+def test_admin_shows_non_superusers_only_their_companies_rows(kari, ola, fiken_app, fake):
+    make_connected_account(kari, fake, app=fiken_app, companies=("kari-as",))
+    make_connected_account(ola, fake, app=fiken_app, companies=("ola-as",))
     for slug in ("kari-as", "ola-as"):
         FikenContact.objects.create(company=FikenCompany.objects.get(slug=slug), name=slug)
     request = RequestFactory().get("/admin/")
@@ -115,9 +128,9 @@ def test_admin_shows_non_superusers_only_their_companies_rows(kari, ola, fiken_a
     assert list(connections.values_list("company__slug", flat=True)) == ["kari-as"]
 
 
-def test_admin_shows_superusers_everything(kari, ola, fiken_app, admin_user):
-    make_connected_account(kari, app=fiken_app, companies=("kari-as",))
-    make_connected_account(ola, app=fiken_app, companies=("ola-as",))
+def test_admin_shows_superusers_everything(kari, ola, fiken_app, admin_user, fake):
+    make_connected_account(kari, fake, app=fiken_app, companies=("kari-as",))
+    make_connected_account(ola, fake, app=fiken_app, companies=("ola-as",))
     request = RequestFactory().get("/admin/")
     request.user = admin_user
 
@@ -126,8 +139,10 @@ def test_admin_shows_superusers_everything(kari, ola, fiken_app, admin_user):
     assert sorted(companies.values_list("slug", flat=True)) == ["kari-as", "ola-as"]
 
 
-def test_admin_change_page_of_another_users_company_is_not_found(client, kari, ola, fiken_app):
-    make_connected_account(ola, app=fiken_app, companies=("ola-as",))
+def test_admin_change_page_of_another_users_company_is_not_found(
+    client, kari, ola, fiken_app, fake
+):
+    make_connected_account(ola, fake, app=fiken_app, companies=("ola-as",))
     client.force_login(_staff(kari))
     ola_company = FikenCompany.objects.get(slug="ola-as")
 

@@ -1,10 +1,12 @@
-"""The connect dance end to end, as allauth's own provider tests exercise it."""
+"""The connect dance end to end against the fake Fiken, as allauth's own provider tests do it."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount, SocialToken
 from allauth.socialaccount.providers.oauth2.provider import OAuth2Provider
 from django.urls import reverse
@@ -13,33 +15,42 @@ from django.utils import timezone
 from django_fiken.models import ConnectionKind, FikenConnection
 from django_fiken.oauth.connect_only import LOGIN_REFUSED
 from django_fiken.oauth.provider import FikenProvider
+from django_fiken.testing import FakeResponse
+from django_fiken.testing import oauth as fake_oauth
+from tests.oauth.conftest import CLIENT_ID, fiken_user
 
 pytestmark = pytest.mark.django_db
 
 
-def start_connect(client, next_url="/fiken/connection/") -> str:
-    """POST to the provider's login URL; returns the state Fiken would hand back."""
-    query = urlencode({"process": "connect", "next": next_url})
+def start(client, process="connect", next_url="/fiken/connection/") -> str:
+    """POST to the provider's login URL; returns the authorize URL it redirects to."""
+    query = urlencode({"process": process, "next": next_url})
     response = client.post(f"{reverse('fiken_login')}?{query}")
     assert response.status_code == 302, response.content
-    params = parse_qs(urlsplit(response["Location"]).query, keep_blank_values=True)
-    assert "scope" not in params
-    return params["state"][0]
+    return response["Location"]
 
 
-def come_back(client, fiken, state, code=None):
-    """Fiken redirects the user back to the callback with a fresh code."""
-    return client.get(
-        reverse("fiken_callback"), {"code": code or fiken.issue_code(), "state": state}
-    )
+def consent_at_fiken(authorize_url: str) -> str:
+    """The fake's authorize endpoint approves at once; returns the callback path and query."""
+    response = requests.get(authorize_url, allow_redirects=False, timeout=5)
+    assert response.status_code == 302, response.text
+    callback = urlsplit(response.headers["Location"])
+    assert callback.query.count("code=") == 1
+    return f"{callback.path}?{callback.query}"
 
 
-def test_connect_stores_token_and_records_companies(kari_client, kari, fiken):
-    fiken.add_company("acme-as", "Acme AS")
-    fiken.add_company("kari-enk", "Kari ENK")
+def connect(client):
+    return client.get(consent_at_fiken(start(client)))
 
-    state = start_connect(kari_client)
-    response = come_back(kari_client, fiken, state)
+
+def test_connect_stores_the_token_and_records_the_companies(kari_client, kari, fake):
+    fiken_user(fake, "Kari@Fiken.example", ("acme-as", "kari-enk"), name="Kari Nordmann")
+
+    authorize_url = start(kari_client)
+    query = parse_qs(urlsplit(authorize_url).query, keep_blank_values=True)
+    assert "scope" not in query
+    assert query["client_id"] == [CLIENT_ID]
+    response = kari_client.get(consent_at_fiken(authorize_url))
 
     assert response.status_code == 302
     assert response["Location"] == "/fiken/connection/"
@@ -47,32 +58,48 @@ def test_connect_stores_token_and_records_companies(kari_client, kari, fiken):
     assert account.uid == "kari@fiken.example"
     assert account.extra_data == {"name": "Kari Nordmann", "email": "Kari@Fiken.example"}
     token = SocialToken.objects.get(account=account)
-    assert token.token in fiken.access
-    assert token.token_secret in fiken.live_refresh
-    assert token.expires_at > timezone.now()
-    # The code exchange used HTTP Basic (the stub refuses anything else) and sent the state.
-    assert fiken.code_exchanges[0]["state"] == state
-    assert "client_secret" not in fiken.code_exchanges[0]
+    assert fake.auth.access_token(token.token) is not None
+    assert token.token_secret
+    assert token.expires_at > timezone.now() + timezone.timedelta(hours=23)
     connections = FikenConnection.objects.filter(social_account=account).order_by("company__slug")
     assert [(c.company.slug, c.company.name, c.kind, c.user, c.is_active) for c in connections] == [
-        ("acme-as", "Acme AS", ConnectionKind.OAUTH, kari, True),
-        ("kari-enk", "Kari ENK", ConnectionKind.OAUTH, kari, True),
+        ("acme-as", "ACME-AS", ConnectionKind.OAUTH, kari, True),
+        ("kari-enk", "KARI-ENK", ConnectionKind.OAUTH, kari, True),
     ]
 
 
-def test_the_local_user_keeps_their_own_email(kari_client, kari, fiken):
-    come_back(kari_client, fiken, start_connect(kari_client))
+def test_connect_tells_the_user_which_companies_they_got(kari_client, fake):
+    fiken_user(fake, "kari@fiken.example", ("acme-as",))
+
+    response = kari_client.get(consent_at_fiken(start(kari_client)), follow=True)
+
+    assert "Fiken companies you can work on: acme-as." in response.content.decode()
+
+
+def test_the_local_user_keeps_their_own_email(kari_client, kari, fake):
+    fiken_user(fake, "someone-else@fiken.example")
+
+    connect(kari_client)
 
     kari.refresh_from_db()
     assert kari.email == "kari@shop.example"
+    assert SocialAccount.objects.get().uid == "someone-else@fiken.example"
 
 
-def test_reconnect_keeps_the_refresh_token_when_fiken_sends_none(kari_client, fiken):
-    come_back(kari_client, fiken, start_connect(kari_client))
+def test_reconnect_keeps_the_refresh_token_when_fiken_sends_none(kari_client, fake, monkeypatch):
+    fiken_user(fake, "kari@fiken.example")
+    connect(kari_client)
     first = SocialToken.objects.get()
-    fiken.send_refresh_token = False
+    issue = fake_oauth.token
 
-    come_back(kari_client, fiken, start_connect(kari_client))
+    def without_refresh_token(auth, request):
+        response = issue(auth, request)
+        body = json.loads(response.body)
+        body.pop("refresh_token")
+        return FakeResponse.json(body)
+
+    monkeypatch.setattr(fake_oauth, "token", without_refresh_token)
+    connect(kari_client)
 
     token = SocialToken.objects.get()
     assert token.pk == first.pk
@@ -81,20 +108,20 @@ def test_reconnect_keeps_the_refresh_token_when_fiken_sends_none(kari_client, fi
     assert SocialAccount.objects.count() == 1
 
 
-def test_reconnect_picks_up_companies_granted_later(kari_client, fiken):
-    fiken.add_company("acme-as")
-    come_back(kari_client, fiken, start_connect(kari_client))
-    fiken.add_company("beta-as")
+def test_reconnect_picks_up_companies_granted_later(kari_client, fake):
+    user = fiken_user(fake, "kari@fiken.example", ("acme-as",))
+    connect(kari_client)
+    fake.add_company("beta-as")
+    user.companies.add("beta-as")
 
-    come_back(kari_client, fiken, start_connect(kari_client))
+    connect(kari_client)
 
-    assert sorted(
-        FikenConnection.objects.filter(is_active=True).values_list("company__slug", flat=True)
-    ) == ["acme-as", "beta-as"]
+    active = FikenConnection.objects.filter(is_active=True)
+    assert sorted(active.values_list("company__slug", flat=True)) == ["acme-as", "beta-as"]
 
 
-def test_user_cancelling_at_fiken_goes_to_allauths_cancelled_page(kari_client, fiken):
-    state = start_connect(kari_client)
+def test_user_cancelling_at_fiken_goes_to_allauths_cancelled_page(kari_client, fake):
+    state = parse_qs(urlsplit(start(kari_client)).query)["state"][0]
 
     response = kari_client.get(
         reverse("fiken_callback"), {"error": "access_denied", "state": state}
@@ -105,28 +132,26 @@ def test_user_cancelling_at_fiken_goes_to_allauths_cancelled_page(kari_client, f
     assert not SocialAccount.objects.exists()
 
 
-def test_a_refused_code_renders_the_error_page_and_stores_nothing(kari_client, fiken):
-    state = start_connect(kari_client)
+def test_a_refused_code_renders_the_error_page_and_stores_nothing(kari_client, fake):
+    state = parse_qs(urlsplit(start(kari_client)).query)["state"][0]
 
-    response = come_back(kari_client, fiken, state, code="not-a-code")
+    response = kari_client.get(reverse("fiken_callback"), {"code": "forged", "state": state})
 
     assert response.status_code == 401
+    assert "Third-Party Login Failure" in response.content.decode()
     assert not SocialAccount.objects.exists()
     assert not SocialToken.objects.exists()
 
 
-def test_a_login_that_reaches_the_callback_is_refused(client, fiken, monkeypatch, kari):
-    """Even if a login flow got past the redirect step, the callback refuses to log anyone in."""
-    # An account linked to Kari exists: a login would otherwise log the visitor in as Kari.
-    come_back_as_kari = client
-    come_back_as_kari.force_login(kari)
-    come_back(come_back_as_kari, fiken, start_connect(come_back_as_kari))
+def test_a_login_that_reaches_the_callback_is_refused(client, kari, fake, monkeypatch):
+    """Even if a login flow got past the redirect step, the callback logs nobody in."""
+    fiken_user(fake, "kari@fiken.example")
+    client.force_login(kari)
+    connect(client)  # Kari's Fiken account is linked: a login would log the visitor in as Kari
     client.logout()
     monkeypatch.setattr(FikenProvider, "redirect", OAuth2Provider.redirect)
-    response = client.post(reverse("fiken_login") + "?process=login")
-    state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
 
-    response = come_back(client, fiken, state)
+    response = client.get(consent_at_fiken(start(client, process="login")))
 
     assert response.status_code == 403
     assert str(LOGIN_REFUSED) in response.content.decode()
