@@ -37,6 +37,9 @@ MANAGE = str(EXAMPLE_DIR / "manage.py")
 DEMO_COMPANY = "fiken-demo-as"
 DEMO_TOKEN = "demo-personal-token"  # Demo only: the fake Fiken knows it; it opens nothing real.
 DEMO_USERNAME = "admin"
+# Demo only: the OAuth client the fake Fiken is told about; real Fiken issues your own.
+DEMO_OAUTH_CLIENT_ID = "example-shop"
+DEMO_OAUTH_CLIENT_SECRET = "example-shop-demo-secret"
 
 
 class DemoFailed(RuntimeError):
@@ -72,16 +75,16 @@ class Child:
         return self.process.poll() is None
 
     def stop(self, grace: float = 10.0) -> None:
-        """SIGTERM the whole group (runserver and qcluster have children), then SIGKILL."""
-        if not self.alive():
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(grace)
-        except subprocess.TimeoutExpired:
+        """SIGTERM the leader and let it stop its own workers (qcluster hangs if its workers are
+        signalled behind its back), then SIGKILL whatever is left in the group."""
+        if self.alive():
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(grace)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5)
 
     def log_tail(self, lines: int = 30) -> str:
@@ -122,6 +125,8 @@ class Demo:
                 "FIKEN_OAUTH_URL": f"{self.fake_url}/oauth",
                 "FIKEN_API_TOKEN": DEMO_TOKEN,
                 "FIKEN_COMPANY_SLUG": DEMO_COMPANY,
+                "FIKEN_OAUTH_CLIENT_ID": DEMO_OAUTH_CLIENT_ID,
+                "FIKEN_OAUTH_CLIENT_SECRET": DEMO_OAUTH_CLIENT_SECRET,
                 "DEMO_SITE_URL": self.site_url,
             }
         )
@@ -214,18 +219,24 @@ class Demo:
         self.manage("createcachetable")
 
     def start_fake_fiken(self) -> None:
+        """The fake Fiken with the demo company, bank account and token, plus the OAuth client."""
         say(f"starting the fake Fiken on {self.fake_url}")
-        child = self.start(
-            "fiken",
-            [
-                MANAGE,
-                "fiken_fake_server",
-                "--port",
-                str(self.fake_port),
+        child = self.start("fiken", [MANAGE, "fiken_fake_server", "--port", str(self.fake_port)])
+        self.wait_for_port(child, self.fake_port)
+        from django_fiken.testing import RemoteFake
+
+        callback = "/accounts/fiken/login/callback/"
+        RemoteFake(self.fake_url).add_oauth_client(
+            DEMO_OAUTH_CLIENT_ID,
+            DEMO_OAUTH_CLIENT_SECRET,
+            redirect_uris=[
+                self.site_url + callback,
+                self.site_url.replace("127.0.0.1", "localhost") + callback,
             ],
         )
-        self.wait_for_port(child, self.fake_port)
-        self.manage("demo_fake_setup", "--fake-url", self.fake_url)
+        say("pulling the demo company from Fiken, installing the pull and sweep schedules")
+        self.manage("fiken_sync")
+        self.manage("fiken_schedule")
 
     def setup_shop(self) -> str:
         """Create the demo superuser and catalogue; returns the generated password."""
