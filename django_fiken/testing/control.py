@@ -101,6 +101,11 @@ def _dispatch(fake: FakeFiken, method: str, path: str, data: dict) -> FakeRespon
         if data.get("counters", True):
             fake.initialise_counters(data["slug"])
         return FakeResponse.json(fake.store(data["slug"]).summary(), status=201)
+    if (method, path) == ("POST", "/oauth-clients"):
+        fake.add_oauth_client(
+            data["client_id"], data["secret"], redirect_uris=data.get("redirect_uris") or ()
+        )
+        return FakeResponse(201)
     if (method, path) == ("POST", "/tokens"):
         fake.add_personal_token(data["token"], companies=data.get("companies"))
         return FakeResponse(201)

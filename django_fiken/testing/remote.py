@@ -148,6 +148,16 @@ class RemoteFake:
     def add_personal_token(self, token: str, companies: list[str] | None = None) -> None:
         self._http.call("POST", "/tokens", {"token": token, "companies": companies})
 
+    def add_oauth_client(
+        self, client_id: str, secret: str, redirect_uris: list[str] | None = None
+    ) -> None:
+        """Register an OAuth client (the site's Fiken app) with its allowed redirect URIs."""
+        self._http.call(
+            "POST",
+            "/oauth-clients",
+            {"client_id": client_id, "secret": secret, "redirect_uris": redirect_uris or []},
+        )
+
     def records(self, slug: str, collection: str) -> list[dict[str, Any]]:
         """The stored records of one collection (e.g. ``"contacts"``, ``"invoices"``)."""
         return self._http.call("GET", f"/companies/{slug}/{collection}")
