@@ -1,7 +1,7 @@
-"""Fiken's OAuth endpoints outside allauth's login dance: refresh, revoke and ``GET /user``.
+"""Fiken's OAuth endpoints outside allauth's login dance: refresh and revoke.
 
-Hosts come from ``FIKEN["OAUTH"]`` and ``FIKEN["BASE_URL"]`` so the fake Fiken can stand in.
-Nothing here logs or raises with a token in it.
+Hosts come from ``FIKEN["OAUTH"]`` so the fake Fiken can stand in; API calls (``/user``,
+``/companies``) go through the client instead. Nothing here logs or raises with a token in it.
 """
 
 from __future__ import annotations
@@ -107,17 +107,3 @@ def revoke(access_token: str) -> bool:
         logger.warning("Revoking the Fiken grant failed: HTTP %s", response.status_code)
         return False
     return True
-
-
-def fetch_user(access_token: str) -> dict[str, Any]:
-    """``GET {BASE_URL}/user`` -> ``{"name": ..., "email": ...}`` for the connecting user."""
-    response = requests.get(
-        fiken_settings.BASE_URL.rstrip("/") + "/user",
-        headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
-        timeout=fiken_settings.TIMEOUT,
-    )
-    response.raise_for_status()
-    data = response.json()
-    if not isinstance(data, dict):
-        raise ValueError("Fiken's /user answered with something other than an object.")
-    return data

@@ -25,7 +25,7 @@ from django_fiken.auth import register_token_provider
 from django_fiken.models import ConnectionKind, FikenConnection
 from django_fiken.oauth.access import refresh_company_access
 from django_fiken.oauth.connect_only import PROVIDER_ID, refuse_non_connect_login
-from django_fiken.oauth.tokens import OAuthTokenProvider, limit_key_for, revoke_grant
+from django_fiken.oauth.tokens import IssuedTokenProvider, OAuthTokenProvider, revoke_grant
 
 logger = logging.getLogger(__name__)
 
@@ -42,23 +42,6 @@ def oauth_token_provider(connection: FikenConnection) -> OAuthTokenProvider:
     return OAuthTokenProvider(connection.social_account)
 
 
-class _JustIssuedToken:
-    """The access token Fiken handed out a moment ago, before allauth has stored it."""
-
-    def __init__(self, access_token: str, social_account_id: int) -> None:
-        self._access_token = access_token
-        self.limit_key = limit_key_for(social_account_id)
-
-    def __repr__(self) -> str:
-        return "<_JustIssuedToken>"
-
-    def get_token(self) -> str:
-        return self._access_token
-
-    def refresh(self) -> str | None:
-        return None
-
-
 @receiver(social_account_added, dispatch_uid="django_fiken_record_access_added")
 @receiver(social_account_updated, dispatch_uid="django_fiken_record_access_updated")
 def record_access_on_connect(sender: Any, request: Any, sociallogin: Any, **kwargs: Any) -> None:
@@ -70,7 +53,7 @@ def record_access_on_connect(sender: Any, request: Any, sociallogin: Any, **kwar
     account = sociallogin.account
     try:
         change = refresh_company_access(
-            account, token_provider=_JustIssuedToken(sociallogin.token.token, account.pk)
+            account, token_provider=IssuedTokenProvider(sociallogin.token.token, account.pk)
         )
     except Exception as exc:  # the connect itself succeeded; the next pull retries this
         logger.warning(

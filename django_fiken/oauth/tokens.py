@@ -18,6 +18,7 @@ from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.db import router, transaction
 from django.utils import timezone
 
+from django_fiken.client.tokens import token_fingerprint
 from django_fiken.conf import fiken_settings
 from django_fiken.oauth import endpoints
 from django_fiken.oauth.connect_only import PROVIDER_ID
@@ -46,6 +47,31 @@ def _app_for(token: SocialToken) -> Any:
         return token.app
     # Apps configured in settings are not stored, so the token's app FK is empty.
     return get_adapter().get_app(None, provider=PROVIDER_ID)
+
+
+class IssuedTokenProvider:
+    """An access token Fiken issued a moment ago, used before allauth has stored it.
+
+    For the calls made during the connect itself (``GET /user``, ``GET /companies``); it cannot
+    refresh. With ``social_account_id`` it shares the account's limiter key.
+    """
+
+    def __init__(self, access_token: str, social_account_id: int | None = None) -> None:
+        self._access_token = access_token
+        self.limit_key: str = (
+            limit_key_for(social_account_id)
+            if social_account_id is not None
+            else token_fingerprint(access_token)
+        )
+
+    def __repr__(self) -> str:
+        return f"<IssuedTokenProvider limit_key={self.limit_key}>"
+
+    def get_token(self) -> str:
+        return self._access_token
+
+    def refresh(self) -> str | None:
+        return None
 
 
 class OAuthTokenProvider:

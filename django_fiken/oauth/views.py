@@ -15,9 +15,10 @@ from allauth.utils import get_request_param
 from django.http import HttpRequest
 from django.utils.http import urlencode
 
+from django_fiken.client.errors import FikenError
 from django_fiken.conf import fiken_settings
-from django_fiken.oauth import endpoints
 from django_fiken.oauth.connect_only import PROVIDER_ID
+from django_fiken.oauth.tokens import IssuedTokenProvider
 
 
 class FikenOAuth2Client(OAuth2Client):
@@ -67,11 +68,14 @@ class FikenOAuth2Adapter(OAuth2Adapter):
         return data
 
     def complete_login(self, request: HttpRequest, app: Any, token: Any, **kwargs: Any):
+        """Ask Fiken who the user is (``GET /user``: name and email) through the client."""
+        from django_fiken.auth import build_client
+
         try:
-            user_info = endpoints.fetch_user(token.token)
-        except ValueError as exc:  # RequestException is rendered by allauth's callback view
-            raise ProviderException(str(exc)) from None
-        return self.get_provider().sociallogin_from_response(request, user_info)
+            user_info = build_client(IssuedTokenProvider(token.token)).user.get()
+        except FikenError as exc:  # allauth renders ProviderException as its error page
+            raise ProviderException(f"Fiken did not tell who the user is: {exc}") from None
+        return self.get_provider().sociallogin_from_response(request, dict(user_info))
 
 
 oauth2_login = OAuth2LoginView.adapter_view(FikenOAuth2Adapter)
