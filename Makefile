@@ -14,7 +14,10 @@ $(BIN)/python: pyproject.toml
 	touch $(BIN)/python
 
 demo: $(BIN)/python
-	$(BIN)/python example_project/smoke.py
+	$(BIN)/python example_project/demo.py
+
+smoke: $(BIN)/python
+	$(BIN)/python example_project/demo.py --smoke
 
 test: test-sqlite test-postgres lint docs
 
