@@ -13,8 +13,9 @@ small interface (``with limiter.slot(limit_key): send()``):
 
 The lock is a cache key added with ``add`` (atomic "set if absent") holding a random owner value
 and a lease (its timeout), so a process killed while holding it (SIGKILL, OOM) blocks the others
-for at most the lease. The holder spaces request starts at least ``1/rate`` seconds apart using a
-"last start" timestamp kept next to the lock, then releases the lock only if it still owns it.
+for at most the lease. The holder spaces request starts at least ``1/rate`` seconds apart (plus a
+small margin for network jitter) using a "last start" timestamp kept next to the lock, then
+releases the lock only if it still owns it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ DEFAULT_RATE = 4.0
 # a live holder never loses its lease in the middle of a request.
 DEFAULT_LEASE = 90.0
 DEFAULT_MAX_WAIT = 120.0
+# Added to the 1/rate spacing so network jitter never lets Fiken see more than ``rate`` starts
+# inside one second (requests are timed where they leave; Fiken counts where they arrive).
+DEFAULT_MARGIN = 0.01
 
 
 class CacheBackend(Protocol):
@@ -75,12 +79,14 @@ class CacheLimiter:
         rate: float = DEFAULT_RATE,
         lease: float = DEFAULT_LEASE,
         max_wait: float = DEFAULT_MAX_WAIT,
+        margin: float = DEFAULT_MARGIN,
         poll_interval: float = 0.02,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.cache = cache
         self.rate = _check_rate(rate)
+        self.spacing = 1.0 / self.rate + margin
         self.lease = lease
         self.max_wait = max_wait
         self.poll_interval = poll_interval
@@ -119,7 +125,7 @@ class CacheLimiter:
     def _space_start(self, last_start_key: str) -> None:
         last_start = self.cache.get(last_start_key)
         if last_start is not None:
-            wait = float(last_start) + 1.0 / self.rate - self._clock()
+            wait = float(last_start) + self.spacing - self._clock()
             if wait > 0:
                 self._sleep(wait)
         self.cache.set(last_start_key, self._clock(), max(1, round(self.lease)))
@@ -138,10 +144,12 @@ class LocalLimiter:
         *,
         rate: float = DEFAULT_RATE,
         max_wait: float = DEFAULT_MAX_WAIT,
+        margin: float = DEFAULT_MARGIN,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = _check_rate(rate)
+        self.spacing = 1.0 / self.rate + margin
         self.max_wait = max_wait
         self._sleep = sleep
         self._clock = clock
@@ -165,15 +173,10 @@ class LocalLimiter:
         try:
             last_start = self._last_start.get(limit_key)
             if last_start is not None:
-                wait = last_start + 1.0 / self.rate - self._clock()
+                wait = last_start + self.spacing - self._clock()
                 if wait > 0:
                     self._sleep(wait)
             self._last_start[limit_key] = self._clock()
             yield
         finally:
             lock.release()
-
-
-# Clients built without a limiter share this one, so two clients in one process still take
-# turns on the same token.
-process_limiter = LocalLimiter()
