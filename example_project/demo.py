@@ -359,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = Demo(
         data_dir=data_dir, port=port, fake_port=fake_port, echo=not args.quiet and not args.smoke
     )
+    # Ctrl-C and SIGTERM both stop the children (SIGINT explicitly: a shell may start
+    # background jobs with it ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         return run(demo, smoke=args.smoke)
