@@ -40,8 +40,11 @@ def pull_all(full: bool = False) -> dict[str, Any]:
     One company failing (revoked token, Fiken down) does not stop the others; the task still
     fails at the end so django-q2 records the failure, with every company's error in the message.
     """
+    from django_fiken.oauth.access import refresh_all_company_access
     from django_fiken.sync.pull import pull
 
+    # Users may have granted or withdrawn companies in Fiken since the last pull.
+    refresh_all_company_access()
     results: dict[str, Any] = {}
     failures: dict[str, str] = {}
     for company in active_companies():

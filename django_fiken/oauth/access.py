@@ -11,6 +11,7 @@ deactivated. Everything a user may do is then decided by those rows
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from django_fiken.models import ConnectionKind, FikenCompany, FikenConnection
+
+logger = logging.getLogger(__name__)
 
 NO_LONGER_GRANTED = "Fiken no longer grants this site access to the company."
 
@@ -177,3 +180,32 @@ class CompanyAccessAdminMixin:
         if db_field.related_model is FikenCompany and not request.user.is_superuser:
             kwargs["queryset"] = companies_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+def refresh_all_company_access() -> dict[int, AccessChange | str]:
+    """Refresh the company access of every connected Fiken account; the pull calls this first.
+
+    Accounts whose refresh Fiken already refused are skipped (only the user can repair them, by
+    connecting again). One account failing does not stop the others; its error is returned, by
+    social account id, and logged.
+    """
+    from django_fiken.client.errors import FikenError
+    from django_fiken.oauth.connect_only import PROVIDER_ID
+    from django_fiken.oauth.endpoints import REFUSED_MESSAGE
+
+    accounts = (
+        SocialAccount.objects.filter(provider=PROVIDER_ID, socialtoken__isnull=False)
+        .exclude(fiken_connections__broken_reason=REFUSED_MESSAGE)
+        .distinct()
+        .order_by("pk")
+    )
+    results: dict[int, AccessChange | str] = {}
+    for account in accounts:
+        try:
+            results[account.pk] = refresh_company_access(account)
+        except FikenError as exc:
+            logger.warning(
+                "Refreshing Fiken account %s's company access failed: %s", account.pk, exc
+            )
+            results[account.pk] = f"{type(exc).__name__}: {exc}"
+    return results

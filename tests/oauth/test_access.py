@@ -19,7 +19,7 @@ from django_fiken.oauth.access import (
     require_company_access,
 )
 from django_fiken.oauth.tokens import OAuthTokenProvider
-from tests.oauth.conftest import make_connected_account
+from tests.oauth.conftest import make_connected_account, token_endpoint_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +152,25 @@ def test_admin_change_page_of_another_users_company_is_not_found(
     assert response.redirect_chain[-1][0] == "/admin/"
     assert "doesn\u2019t exist" in response.content.decode()
     assert "ola-as" not in response.content.decode()
+
+
+def test_the_pull_refreshes_company_access_first(kari, ola, fiken_app, fake):
+    from django_fiken.tasks import pull_all
+
+    _, token = make_connected_account(
+        kari, fake, app=fiken_app, companies=("acme-as", "beta-as")
+    )
+    issued = fake.auth.access_token(token.token)
+    issued.companies = issued.grant.companies = frozenset({"acme-as"})
+    ola_account, ola_token = make_connected_account(ola, fake, app=fiken_app, companies=("ola-as",))
+    fake.auth.revoke(ola_token.token)
+    FikenConnection.objects.filter(social_account=ola_account).update(
+        is_active=False, broken_reason="Fiken access was revoked or expired: reconnect Fiken"
+    )
+
+    results = pull_all()
+
+    assert list(results) == ["acme-as"]
+    assert list(companies_for(kari).values_list("slug", flat=True)) == ["acme-as"]
+    # Ola's refused account is left alone until Ola reconnects: no token call is spent on it.
+    assert token_endpoint_calls(fake) == 0
