@@ -69,9 +69,8 @@ def fake_fiken() -> Iterator[FakeFiken]:
 @pytest.fixture
 def fake_fiken_server() -> Iterator[FakeServer]:
     fake = build_fake()
-    with fake.serve() as server:
-        with _pointing_at(server):
-            yield server
+    with fake.serve() as server, _pointing_at(server):
+        yield server
     fake.assert_no_violations()
 
 
@@ -82,8 +81,11 @@ def _pointing_at(server: FakeServer):
 
     fiken = dict(getattr(settings, "FIKEN", {}) or {})
     oauth = dict(fiken.get("OAUTH") or {})
-    for key, path in (("AUTHORIZE_URL", "/authorize"), ("TOKEN_URL", "/token"),
-                      ("REVOKE_URL", "/revoke")):
+    for key, path in (
+        ("AUTHORIZE_URL", "/authorize"),
+        ("TOKEN_URL", "/token"),
+        ("REVOKE_URL", "/revoke"),
+    ):
         oauth[key] = server.oauth_url + path
     fiken.update(BASE_URL=server.url, OAUTH=oauth)
     assert urlsplit(server.url).hostname == "127.0.0.1"

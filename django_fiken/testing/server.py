@@ -138,8 +138,12 @@ class FakeServer:
         return self.root_url + CONTROL_PREFIX
 
     def start(self) -> FakeServer:
+        # A short poll interval so stopping the server does not stall each test.
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="fake-fiken-http", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-fiken-http",
+            daemon=True,
         )
         self._thread.start()
         return self
