@@ -67,7 +67,7 @@ class FikenError(Exception):
 
     def __reduce__(self):  # pickles (django-q2 stores task results) keep every field
         fields = (self.status, self.messages, self.request_id, self.method, self.path)
-        return (type(self), (*fields, self.retry_after))
+        return (type(self), (*fields, self.retry_after), self.__dict__.copy())
 
 
 class BadRequest(FikenError):

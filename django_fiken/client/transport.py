@@ -6,6 +6,7 @@ about *how* the request travels lives here, once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import time
@@ -38,11 +39,7 @@ class FikenJSONEncoder(json.JSONEncoder):
     """Request bodies may hold ``date``/``datetime``/``UUID``; Fiken wants their ISO strings."""
 
     def default(self, o: Any) -> Any:
-        import datetime as dt
-
-        if isinstance(o, dt.datetime):
-            return o.isoformat()
-        if isinstance(o, dt.date):
+        if isinstance(o, dt.date):  # datetimes too
             return o.isoformat()
         if isinstance(o, uuid.UUID):
             return str(o)

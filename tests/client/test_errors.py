@@ -145,3 +145,6 @@ def test_errors_survive_pickling():
         2.0,
     )
     assert str(copy) == str(error)
+    ambiguous = AmbiguousFailure(None, ["No answer"], "req-2", "GET", "/user")
+    ambiguous.retryable = True  # set per call: a read may be repeated
+    assert pickle.loads(pickle.dumps(ambiguous)).retryable is True
