@@ -157,9 +157,7 @@ def test_admin_change_page_of_another_users_company_is_not_found(
 def test_the_pull_refreshes_company_access_first(kari, ola, fiken_app, fake):
     from django_fiken.tasks import pull_all
 
-    _, token = make_connected_account(
-        kari, fake, app=fiken_app, companies=("acme-as", "beta-as")
-    )
+    _, token = make_connected_account(kari, fake, app=fiken_app, companies=("acme-as", "beta-as"))
     issued = fake.auth.access_token(token.token)
     issued.companies = issued.grant.companies = frozenset({"acme-as"})
     ola_account, ola_token = make_connected_account(ola, fake, app=fiken_app, companies=("ola-as",))
