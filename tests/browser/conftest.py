@@ -64,10 +64,13 @@ def page(browser, live_server) -> Iterator:
 def screenshot(request):
     """``screenshot(page, "admin-invoices")``: save a PNG artifact (and a docs image when asked)."""
 
-    def take(page, name: str, *, full_page: bool = False) -> Path:
+    def take(page, name: str, *, size: tuple[int, int] | None = None) -> Path:
+        """``size`` (width, height) resizes the viewport first, to keep docs images small."""
         ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        if size is not None:
+            page.set_viewport_size({"width": size[0], "height": size[1]})
         path = ARTIFACTS_DIR / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        page.screenshot(path=str(path))
         if os.environ.get("FIKEN_UPDATE_SCREENSHOTS") == "1":
             DOCS_IMG_DIR.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, DOCS_IMG_DIR / path.name)
