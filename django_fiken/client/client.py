@@ -21,7 +21,7 @@ import requests
 from .. import __version__
 from .limits import DEFAULT_RATE, CacheBackend, CacheLimiter, Limiter, LocalLimiter
 from .resources.banking import BankAccounts, BankBalances
-from .resources.base import OPERATION_ATTRIBUTE, Resource
+from .resources.base import OPERATION_ATTRIBUTE, CompanyResource, Resource
 from .resources.contacts import ContactPersons, Contacts, Groups
 from .resources.credit_notes import CreditNoteDrafts, CreditNotes
 from .resources.inbox import Inbox
@@ -41,7 +41,7 @@ DEFAULT_BASE_URL = "https://api.fiken.no/api/v2"
 DEFAULT_USER_AGENT = f"django-fiken/{__version__} (+https://github.com/django-fiken/django-fiken)"
 
 # Attribute on CompanyClient -> resource class. The order is the order of the docs.
-COMPANY_RESOURCES: dict[str, type[Resource]] = {
+COMPANY_RESOURCES: dict[str, type[CompanyResource]] = {
     "contacts": Contacts,
     "contact_persons": ContactPersons,
     "groups": Groups,

@@ -238,21 +238,21 @@ def error_for_response(
     """The typed error for an unsuccessful response."""
     status = response.status_code
     messages = parse_messages(response.content)
-    common = {
-        "messages": messages,
-        "request_id": request_id,
-        "method": method,
-        "path": path,
-        "retry_after": parse_retry_after(response.headers.get("Retry-After")),
-    }
-    if status == 429:
-        return RateLimited(status, **common)
+    cls: type[FikenError]
     if status >= 500:
-        cls: type[FikenError] = AmbiguousFailure if is_create else ServerError
-        return cls(status, **common)
-    if status == 403 and _says_module_not_activated(messages):
-        return ModuleNotActivated(status, **common)
-    return _BY_STATUS.get(status, FikenError)(status, **common)
+        cls = AmbiguousFailure if is_create else ServerError
+    elif status == 403 and _says_module_not_activated(messages):
+        cls = ModuleNotActivated
+    else:
+        cls = _BY_STATUS.get(status, FikenError)
+    return cls(
+        status,
+        messages,
+        request_id,
+        method,
+        path,
+        retry_after=parse_retry_after(response.headers.get("Retry-After")),
+    )
 
 
 def _says_module_not_activated(messages: list[str]) -> bool:

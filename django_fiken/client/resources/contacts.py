@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Unpack
 
 from ..endpoints import GetContactsQuery
@@ -58,7 +59,7 @@ class ContactPersons(CompanyResource):
     """``/contacts/{contactId}/contactPerson``: the people at a contact."""
 
     @operation("getContactContactPerson")
-    def list(self, contact_id: int) -> list[ContactPerson]:
+    def list(self, contact_id: int) -> builtins.list[ContactPerson]:
         return self._get("getContactContactPerson", contactId=contact_id)
 
     @operation("getContactPerson")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Unpack
 
 from ..endpoints import GetCreditNotesQuery
@@ -87,7 +88,7 @@ class CreditNoteDrafts(CompanyResource):
         self._delete("deleteCreditNoteDraft", draftId=draft_id)
 
     @operation("getCreditNoteDraftAttachments")
-    def list_attachments(self, draft_id: int) -> list[Attachment]:
+    def list_attachments(self, draft_id: int) -> builtins.list[Attachment]:
         return self._get("getCreditNoteDraftAttachments", draftId=draft_id)
 
     @operation("addAttachmentToCreditNoteDraft")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Unpack
 
 from ..endpoints import GetInvoiceDraftsQuery, GetInvoicesQuery
@@ -53,7 +54,7 @@ class Invoices(CompanyResource):
         self._update("sendInvoice", request)
 
     @operation("getInvoiceAttachments")
-    def list_attachments(self, invoice_id: int) -> list[Attachment]:
+    def list_attachments(self, invoice_id: int) -> builtins.list[Attachment]:
         return self._get("getInvoiceAttachments", invoiceId=invoice_id)
 
     @operation("addAttachmentToInvoice")
@@ -101,7 +102,7 @@ class InvoiceDrafts(CompanyResource):
         self._delete("deleteInvoiceDraft", draftId=draft_id)
 
     @operation("getInvoiceDraftAttachments")
-    def list_attachments(self, draft_id: int) -> list[Attachment]:
+    def list_attachments(self, draft_id: int) -> builtins.list[Attachment]:
         return self._get("getInvoiceDraftAttachments", draftId=draft_id)
 
     @operation("addAttachmentToInvoiceDraft")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from typing import Unpack
 
@@ -65,7 +66,7 @@ class JournalEntries(CompanyResource):
         return self._create("createGeneralJournalEntry", entry)
 
     @operation("getJournalEntryAttachments")
-    def list_attachments(self, journal_entry_id: int) -> list[Attachment]:
+    def list_attachments(self, journal_entry_id: int) -> builtins.list[Attachment]:
         return self._get("getJournalEntryAttachments", journalEntryId=journal_entry_id)
 
     @operation("addAttachmentToJournalEntry")

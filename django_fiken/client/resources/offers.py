@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from ..pagination import DEFAULT_PAGE_SIZE, Paginated
 from ..types import (
     Attachment,
@@ -70,7 +72,7 @@ class OfferDrafts(CompanyResource):
         self._delete("deleteOfferDraft", draftId=draft_id)
 
     @operation("getOfferDraftAttachments")
-    def list_attachments(self, draft_id: int) -> list[Attachment]:
+    def list_attachments(self, draft_id: int) -> builtins.list[Attachment]:
         return self._get("getOfferDraftAttachments", draftId=draft_id)
 
     @operation("addAttachmentToOfferDraft")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from ..pagination import DEFAULT_PAGE_SIZE, Paginated
 from ..types import (
     Attachment,
@@ -71,7 +73,7 @@ class OrderConfirmationDrafts(CompanyResource):
         self._delete("deleteOrderConfirmationDraft", draftId=draft_id)
 
     @operation("getOrderConfirmationDraftAttachments")
-    def list_attachments(self, draft_id: int) -> list[Attachment]:
+    def list_attachments(self, draft_id: int) -> builtins.list[Attachment]:
         return self._get("getOrderConfirmationDraftAttachments", draftId=draft_id)
 
     @operation("addAttachmentToOrderConfirmationDraft")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Unpack
 
 from ..endpoints import GetProductsQuery
@@ -37,6 +38,8 @@ class Products(CompanyResource):
         self._delete("deleteProduct", productId=product_id)
 
     @operation("createProductSalesReport")
-    def sales_report(self, request: ProductSalesReportRequest) -> list[ProductSalesReportResult]:
+    def sales_report(
+        self, request: ProductSalesReportRequest
+    ) -> builtins.list[ProductSalesReportResult]:
         """Sales per product for a period (a read: safe to retry)."""
         return self._json("createProductSalesReport", request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Unpack
 
 from ..endpoints import GetPurchasesQuery
@@ -48,7 +49,7 @@ class Purchases(CompanyResource):
         )
 
     @operation("getPurchaseAttachments")
-    def list_attachments(self, purchase_id: int) -> list[Attachment]:
+    def list_attachments(self, purchase_id: int) -> builtins.list[Attachment]:
         return self._get("getPurchaseAttachments", purchaseId=purchase_id)
 
     @operation("addAttachmentToPurchase")
@@ -75,7 +76,7 @@ class PurchasePayments(CompanyResource):
     """``/purchases/{purchaseId}/payments``."""
 
     @operation("getPurchasePayments")
-    def list(self, purchase_id: int) -> list[Payment]:
+    def list(self, purchase_id: int) -> builtins.list[Payment]:
         return self._get("getPurchasePayments", purchaseId=purchase_id)
 
     @operation("getPurchasePayment")
@@ -113,7 +114,7 @@ class PurchaseDrafts(CompanyResource):
         self._delete("deletePurchaseDraft", draftId=draft_id)
 
     @operation("getPurchaseDraftAttachments")
-    def list_attachments(self, draft_id: int) -> list[Attachment]:
+    def list_attachments(self, draft_id: int) -> builtins.list[Attachment]:
         return self._get("getPurchaseDraftAttachments", draftId=draft_id)
 
     @operation("addAttachmentToPurchaseDraft")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from typing import Unpack
 
@@ -58,7 +59,7 @@ class Sales(CompanyResource):
         return self._json("deleteSale", filters={"description": description}, saleId=sale_id)
 
     @operation("getSaleAttachments")
-    def list_attachments(self, sale_id: int) -> list[Attachment]:
+    def list_attachments(self, sale_id: int) -> builtins.list[Attachment]:
         return self._get("getSaleAttachments", saleId=sale_id)
 
     @operation("addAttachmentToSale")
@@ -85,7 +86,7 @@ class SalePayments(CompanyResource):
     """``/sales/{saleId}/payments``."""
 
     @operation("getSalePayments")
-    def list(self, sale_id: int) -> list[Payment]:
+    def list(self, sale_id: int) -> builtins.list[Payment]:
         return self._get("getSalePayments", saleId=sale_id)
 
     @operation("getSalePayment")
@@ -123,7 +124,7 @@ class SaleDrafts(CompanyResource):
         self._delete("deleteSaleDraft", draftId=draft_id)
 
     @operation("getSaleDraftAttachments")
-    def list_attachments(self, draft_id: int) -> list[Attachment]:
+    def list_attachments(self, draft_id: int) -> builtins.list[Attachment]:
         return self._get("getSaleDraftAttachments", draftId=draft_id)
 
     @operation("addAttachmentToSaleDraft")
