@@ -105,7 +105,9 @@ def assert_spaced(starts: list[float], rate: float) -> None:
 def redis_cache():
     cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
     yield cache
-    cache.clear()
+    # Only our keys (clear() would flush the whole Redis database).
+    lock_key = KEY_PREFIX + StaticTokenProvider(TOKEN).limit_key
+    cache.delete_many([lock_key, lock_key + ":last-start"])
 
 
 def test_threads_through_a_locmem_cache_take_turns():
