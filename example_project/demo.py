@@ -252,7 +252,9 @@ class Demo:
 
     def start_web(self) -> None:
         say(f"starting runserver on {self.site_url}")
-        child = self.start("web", [MANAGE, "runserver", "--noreload", f"127.0.0.1:{self.port}"])
+        child = self.start(
+            "web", [MANAGE, "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{self.port}"]
+        )
         self.wait_for_port(child, self.port, timeout=60)
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from django_fiken import outbox
 from example_project.shop.models import Customer, Order, OrderLine, Product, format_nok
 
 
@@ -36,6 +37,11 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "order_date"
     inlines = [OrderLineInline]
     readonly_fields = ["payment_status", "paid_on"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Push again once the lines are saved: the order's own save came before them."""
+        super().save_related(request, form, formsets, change)
+        outbox.enqueue_host_push(form.instance)
 
     @admin.display(description="total (excl. VAT)")
     def total(self, obj: Order) -> str:
