@@ -51,6 +51,11 @@ def record_access_on_connect(sender: Any, request: Any, sociallogin: Any, **kwar
     if (sociallogin.state or {}).get("process") != AuthProcess.CONNECT:
         return  # a refused login attempt; nothing is recorded
     account = sociallogin.account
+    user = getattr(request, "user", None)
+    if user is None or account.user_id != user.pk:
+        # The Fiken account is linked to another local user: allauth refuses this connect
+        # ("connected to a different account"), so nothing is granted to the visitor.
+        return
     try:
         change = refresh_company_access(
             account, token_provider=IssuedTokenProvider(sociallogin.token.token, account.pk)

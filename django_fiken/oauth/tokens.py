@@ -18,6 +18,7 @@ from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.db import router, transaction
 from django.utils import timezone
 
+from django_fiken.client.errors import FikenError
 from django_fiken.client.tokens import token_fingerprint
 from django_fiken.conf import fiken_settings
 from django_fiken.oauth import endpoints
@@ -179,19 +180,16 @@ def revoke_grant(token: SocialToken) -> bool:
     """Revoke the Fiken grant behind ``token`` (used when the user disconnects Fiken).
 
     Fiken's revoke endpoint takes the access token as Bearer; an expired one is refreshed first
-    so the grant (and every token issued from it) is really withdrawn at Fiken.
+    (under the same row lock as any refresh) so the grant, and every token issued from it, is
+    really withdrawn at Fiken. Best effort: the local disconnect goes on whatever happens here.
     """
-    access_token = token.token
-    if OAuthTokenProvider._expiring(token.expires_at) and token.token_secret:
-        try:
-            app = _app_for(token)
-            access_token = endpoints.refresh_access_token(
-                app.client_id, app.secret, token.token_secret
-            ).access_token
-        except Exception as exc:  # revoking is best effort; the local disconnect goes on
-            logger.warning(
-                "Could not refresh social account %s's token before revoking it: %s",
-                token.account_id,
-                type(exc).__name__,
-            )
+    try:
+        access_token = OAuthTokenProvider(token).get_token()
+    except FikenError as exc:
+        logger.warning(
+            "Could not refresh social account %s's token before revoking it: %s",
+            token.account_id,
+            type(exc).__name__,
+        )
+        access_token = token.token
     return endpoints.revoke(access_token)

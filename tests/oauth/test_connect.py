@@ -9,6 +9,7 @@ import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount, SocialToken
 from allauth.socialaccount.providers.oauth2.provider import OAuth2Provider
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,3 +157,22 @@ def test_a_login_that_reaches_the_callback_is_refused(client, kari, fake, monkey
     assert response.status_code == 403
     assert str(LOGIN_REFUSED) in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_fiken_account_linked_to_someone_else_grants_the_visitor_nothing(
+    kari_client, kari, ola, fake
+):
+    from django_fiken.oauth.access import companies_for
+
+    fiken_user(fake, "shared@fiken.example", ("acme-as",))
+    ola_client = Client()
+    ola_client.force_login(ola)
+    connect(ola_client)
+
+    response = kari_client.get(consent_at_fiken(start(kari_client)), follow=True)
+
+    assert "already connected to a different account" in response.content.decode()
+    assert "Fiken companies you can work on" not in response.content.decode()
+    assert SocialAccount.objects.get().user == ola
+    assert not companies_for(kari).exists()
+    assert list(companies_for(ola).values_list("slug", flat=True)) == ["acme-as"]
