@@ -375,7 +375,7 @@ A = TypeVar("A", bound=type[BaseAdapter])
 def register(
     model: type[models.Model] | str, adapter_class: type[BaseAdapter] | None = None
 ) -> Any:
-    """Register ``adapter_class`` for ``model``; usable as ``register(M, A)`` or ``@register(M)``."""
+    """Register ``adapter_class`` for ``model``: ``register(M, A)`` or ``@register(M)``."""
 
     def do_register(cls: A) -> A:
         model_class = _resolve_model(model)

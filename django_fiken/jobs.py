@@ -325,6 +325,9 @@ def drain_company(
     With ``wait``, jobs due within ``QUEUE["INLINE_WAIT_SECONDS"]`` (a coalescing window, a
     short backoff) are waited for instead of being left to the sweep.
     """
+    from django_fiken import outbox
+
+    outbox.drain_started(company_id)
     owner = worker_id()
     counts: dict[str, int] = {"claimed": 0}
     if not claim_lease(company_id, owner):
@@ -370,7 +373,7 @@ def sweep() -> int:
     )
     company_ids = sorted(set(due.values_list("company_id", flat=True)))
     for company_id in company_ids:
-        outbox.kick(company_id)
+        outbox.kick(company_id, force=True)
     return len(company_ids)
 
 

@@ -1,4 +1,4 @@
-"""The outbox: a host save becomes a mirror update and a :class:`PushJob`, in the host's transaction.
+"""The outbox: a host save becomes a mirror update and a :class:`PushJob` in one transaction.
 
 What a registered host model's save costs, inside its transaction (see docs/push.md):
 
@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, router, transaction
 from django.db.models.signals import post_delete, post_init, post_save
@@ -79,7 +80,7 @@ def _attnames(adapter: adapters.BaseAdapter) -> frozenset[str]:
     for name in adapter.watched_fields():
         try:
             names.add(adapter.model._meta.get_field(name).attname)
-        except Exception:  # noqa: BLE001 - a non-field name: compare the attribute itself
+        except Exception:
             names.add(name)
     return frozenset(names)
 
@@ -243,8 +244,9 @@ def upsert(
         for name in update_fields
     )
     table = qn(opts.db_table)
+    # Identifiers come from model metadata; every value is a query parameter.
     sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(placeholders)}) "
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(placeholders)}) "  # noqa: S608
         f"ON CONFLICT ({conflict}) WHERE {predicate} DO UPDATE SET {sets}"
     )
     if update_where:
@@ -324,7 +326,7 @@ def _enqueue_contact(instance: models.Model, adapter: adapters.ContactAdapter, u
         update = ["name", "email", "organization_number", "phone_number", "currency"]
         update += ["language", "is_customer", "sync_status", "last_error"]
         error = ""
-    except Exception as exc:  # noqa: BLE001 - any adapter failure is recorded, never raised
+    except Exception as exc:
         errors, error = _describe(exc)
         payload = {"invalid": errors}
         mirror.sync_status = SyncStatus.ERROR
@@ -409,13 +411,14 @@ def _enqueue_invoice(instance: models.Model, adapter: adapters.InvoiceAdapter, u
         mirror.net = data.gross_estimate()
         contact_table = connections[using].ops.quote_name(FikenContact._meta.db_table)
         raw_values["customer_id"] = (
-            f"(SELECT id FROM {contact_table} WHERE company_id = %s AND member_number_string = %s)",
+            f"(SELECT id FROM {contact_table} "  # noqa: S608 - the table name from model metadata
+            "WHERE company_id = %s AND member_number_string = %s)",
             [company_id, payload["customer"]["host_key"]],
         )
         update = ["customer", "issue_date", "due_date", "currency", "invoice_text"]
         update += ["your_reference", "our_reference", "cash", "net", "sync_status", "last_error"]
         error = ""
-    except Exception as exc:  # noqa: BLE001 - any adapter failure is recorded, never raised
+    except Exception as exc:
         errors, error = _describe(exc)
         payload = {"invalid": errors}
         mirror.sync_status = SyncStatus.ERROR
@@ -532,10 +535,34 @@ def schedule_drain(company_id: int, *, using: str | None = None) -> None:
     transaction.on_commit(partial(kick, company_id), using=using)
 
 
-def kick(company_id: int) -> str | None:
-    """Hand "drain company N" to django-q2 now; a failure is logged, the sweep recovers."""
+def _kick_key(company_id: int) -> str:
+    return f"django_fiken:drain-requested:{company_id}"
+
+
+def drain_started(company_id: int) -> None:
+    """Called by a drain as it starts: saves from now on ask for a new drain."""
+    try:
+        caches[fiken_settings.LIMITER_CACHE].delete(_kick_key(company_id))
+    except Exception:
+        logger.exception("Could not clear the drain marker for company %s", company_id)
+
+
+def kick(company_id: int, *, force: bool = False) -> str | None:
+    """Hand "drain company N" to django-q2 now; a failure is logged, the sweep recovers.
+
+    Fifty saves in a row ask for one drain, not fifty: a marker in the shared cache says a
+    drain is already queued and not yet started (it expires after ``QUEUE["LEASE_SECONDS"]``,
+    so a lost task only delays the next request that long; the sweep covers the rest).
+    """
     from django_q.tasks import async_task
 
+    try:
+        timeout = int(fiken_settings.QUEUE["LEASE_SECONDS"])
+        added = caches[fiken_settings.LIMITER_CACHE].add(_kick_key(company_id), 1, timeout)
+        if not added and not force:
+            return None
+    except Exception:
+        logger.exception("Drain marker unavailable; enqueueing anyway")
     try:
         return async_task(
             "django_fiken.jobs.drain_company",

@@ -12,6 +12,7 @@ from django_fiken.admin.companies import (
 )
 from django_fiken.admin.contacts import FikenContactAdmin
 from django_fiken.admin.invoices import FikenInvoiceAdmin
+from django_fiken.admin.jobs import PushJobAdmin
 
 __all__ = [
     "FikenBankAccountAdmin",
@@ -20,5 +21,6 @@ __all__ = [
     "FikenContactAdmin",
     "FikenInvoiceAdmin",
     "FikenProductAdmin",
+    "PushJobAdmin",
     "FikenSyncStateAdmin",
 ]

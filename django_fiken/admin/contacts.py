@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from django_fiken.admin.actions import ContactActionsMixin
 from django_fiken.admin.base import SYNC_FIELDS, MirrorAdmin, ReadOnlyInline
 from django_fiken.models import FikenContact, FikenContactPerson
 
@@ -15,8 +16,9 @@ class ContactPersonInline(ReadOnlyInline):
 
 
 @admin.register(FikenContact)
-class FikenContactAdmin(MirrorAdmin):
+class FikenContactAdmin(ContactActionsMixin, MirrorAdmin):
     refresh_permission = "refresh_contact"
+    actions = [*MirrorAdmin.actions, *ContactActionsMixin.lifecycle_actions]
     list_display = (
         "name",
         "customer_number",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from django_fiken.admin.actions import InvoiceActionsMixin
 from django_fiken.admin.base import SYNC_FIELDS, MirrorAdmin, ReadOnlyInline, money_column
 from django_fiken.models import FikenInvoice, FikenInvoiceLine
 
@@ -35,8 +36,9 @@ class InvoiceLineInline(ReadOnlyInline):
 
 
 @admin.register(FikenInvoice)
-class FikenInvoiceAdmin(MirrorAdmin):
+class FikenInvoiceAdmin(InvoiceActionsMixin, MirrorAdmin):
     refresh_permission = "refresh_invoice"
+    actions = [*MirrorAdmin.actions, *InvoiceActionsMixin.lifecycle_actions]
     list_display = (
         "__str__",
         "customer",

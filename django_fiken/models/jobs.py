@@ -21,8 +21,6 @@ class JobKind(models.TextChoices):
     CREDIT_INVOICE = "credit_invoice", _("Credit invoice")
     MARK_SENT = "mark_sent", _("Mark invoice sent manually")
     REGISTER_PAYMENT = "register_payment", _("Register payment")
-    REFRESH_CONTACT = "refresh_contact", _("Refresh contact from Fiken")
-    REFRESH_INVOICE = "refresh_invoice", _("Refresh invoice from Fiken")
 
 
 class JobStatus(models.TextChoices):

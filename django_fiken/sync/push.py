@@ -10,6 +10,7 @@ contacts by ``memberNumberString`` (then the adapter's other matching keys), dra
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,13 +136,6 @@ def push_contact(ctx: PushContext, contact: FikenContact) -> str:
     return "contact pushed"
 
 
-def refresh_contact(ctx: PushContext, contact: FikenContact) -> str:
-    if contact.fiken_id is None:
-        raise PermanentFailure("This contact is not in Fiken yet; push it first.")
-    pull.refresh_rows(ctx.client, [contact])
-    return "contact refreshed"
-
-
 # --------------------------------------------------------------------------------------------
 # Invoices: drafts, direct invoices, issue, send, credit, payments
 # --------------------------------------------------------------------------------------------
@@ -199,7 +193,7 @@ def _texts(invoice: dict[str, Any]) -> dict[str, str]:
 
 
 def draft_body(
-    ctx: PushContext, row: FikenInvoice, payload: dict[str, Any], customer_id: int
+    row: FikenInvoice, payload: dict[str, Any], customer_id: Any, bank_number: str
 ) -> dict[str, Any]:
     """``invoiceishDraftRequest`` for the invoice described by an outbox payload."""
     invoice = payload["invoice"]
@@ -212,7 +206,7 @@ def draft_body(
         "customerId": customer_id,
         "lines": _lines(invoice),
         "currency": invoice["currency"],
-        "bankAccountNumber": bank_account_number(ctx, invoice["bank_account"]),
+        "bankAccountNumber": bank_number,
         "orderReference": payload["host_key"],
         **_texts(invoice),
     }
@@ -274,7 +268,8 @@ def push_invoice(ctx: PushContext, row: FikenInvoice) -> str:
     policy = payload.get("policy", "issue_and_send")
     send = payload.get("send") if policy == "issue_and_send" else None
     if payload.get("via_draft", True) or policy == "draft":
-        body = draft_body(ctx, row, payload, contact.fiken_id)
+        bank_number = bank_account_number(ctx, payload["invoice"]["bank_account"])
+        body = draft_body(row, payload, contact.fiken_id, bank_number)
         if row.draft_id is None:
             found = None
             if ctx.job.ambiguous:
@@ -335,10 +330,8 @@ def with_counter(ctx: PushContext, counter: str, create: Callable[[], int]) -> i
     try:
         resource.counter()
     except NotFound:
-        try:
+        with contextlib.suppress(Conflict):  # created meanwhile: what we wanted
             resource.create_counter()
-        except Conflict:
-            pass
     return create()
 
 
@@ -480,22 +473,38 @@ def register_payment(ctx: PushContext, row: FikenInvoice) -> str:
     return f"payment of {body['amount']} øre registered"
 
 
-def refresh_invoice(ctx: PushContext, row: FikenInvoice) -> str:
-    if row.fiken_id is None:
-        raise PermanentFailure("This invoice is not issued in Fiken yet; nothing to refresh.")
-    refresh_invoice_row(ctx, row)
-    return "invoice refreshed"
+def preview(job: PushJob) -> dict[str, Any]:
+    """What ``job`` would send, without calling Fiken (``fiken_push --dry-run``).
+
+    Ids Fiken has not given yet (a new customer's contact id) appear as placeholders.
+    """
+    payload = job.payload or {}
+    if "invalid" in payload:
+        return {"invalid": payload["invalid"]}
+    if job.kind == JobKind.PUSH_CONTACT:
+        return {"contact": payload["contact"]["body"]}
+    if job.kind != JobKind.PUSH_INVOICE:
+        return {"payload": payload}
+    contact = FikenContact.objects.filter(
+        company_id=job.company_id, member_number_string=payload["customer"]["host_key"]
+    ).first()
+    customer_id = contact.fiken_id if contact and contact.fiken_id else "<contact id once pushed>"
+    code = payload["invoice"]["bank_account"]
+    account = FikenBankAccount.objects.filter(company_id=job.company_id, account_code=code).first()
+    bank_number = account.bank_account_number if account else f"<number of account {code}>"
+    row = FikenInvoice.objects.get(pk=job.target_id)
+    if payload.get("via_draft", True) or payload.get("policy") == "draft":
+        return {"invoiceDraft": draft_body(row, payload, customer_id, bank_number)}
+    return {"invoice": invoice_body(payload, customer_id)}
 
 
 #: Job kind → the function that performs it on the job's target mirror.
 HANDLERS = {
     JobKind.PUSH_CONTACT: push_contact,
-    JobKind.REFRESH_CONTACT: refresh_contact,
     JobKind.PUSH_INVOICE: push_invoice,
     JobKind.ISSUE_INVOICE: issue_invoice,
     JobKind.SEND_INVOICE: send_invoice,
     JobKind.MARK_SENT: mark_sent,
     JobKind.CREDIT_INVOICE: credit_invoice,
     JobKind.REGISTER_PAYMENT: register_payment,
-    JobKind.REFRESH_INVOICE: refresh_invoice,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -61,17 +62,18 @@ class Cluster:
             self.kill()
 
     def _signal(self, sig: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            pass
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
 
 
 def wait_for(
-    predicate: Callable[[], Any], timeout: float = 30.0, what: str = "", cluster: Cluster | None = None
+    predicate: Callable[[], Any],
+    timeout: float = 30.0,
+    what: str = "",
+    cluster: Cluster | None = None,
 ) -> Any:
     """Poll ``predicate`` until it returns something truthy; fail with the cluster's log."""
     deadline = time.monotonic() + timeout

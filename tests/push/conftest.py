@@ -31,7 +31,8 @@ def make_fake(**kwargs) -> FakeFiken:
 
 @pytest.fixture
 def fake():
-    fake = make_fake()
+    """In-process fake; its rate limit is off so functional tests do not wait (see test_storm)."""
+    fake = make_fake(rate_limit=None)
     with fake.mock():
         yield fake
     fake.assert_no_violations()
@@ -43,6 +44,7 @@ def queue_settings(settings):
 
     def apply(**queue):
         fiken = dict(settings.FIKEN)
+        fiken["RATE_LIMIT"] = 1000.0
         fiken["QUEUE"] = {"COALESCE_SECONDS": 0, "INLINE_WAIT_SECONDS": 0, **queue}
         settings.FIKEN = fiken
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
-
 from django_fiken.models import FikenContact, FikenInvoice, JobStatus, PushJob
 from tests.push.conftest import SLUG
 from tests.testapp.models import Customer, Order, OrderLine
@@ -33,7 +31,9 @@ def test_customer_save_creates_contact_in_fiken(fake, drain):
 
 
 def test_paid_order_is_issued_and_sent(fake, drain):
-    customer = Customer.objects.create(name="Ola AS", email="ola@example.no", org_number="923609016")
+    customer = Customer.objects.create(
+        name="Ola AS", email="ola@example.no", org_number="923609016"
+    )
     order = paid_order(customer)
     fake.reset_stats()
     drain()

@@ -41,3 +41,6 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description
