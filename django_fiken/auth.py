@@ -153,4 +153,11 @@ def ensure_personal_connection() -> FikenConnection:
             connection.is_active = True
             connection.broken_reason = ""
             connection.save(update_fields=["is_active", "broken_reason"])
+        # The token works on one company: a personal connection elsewhere is from an old slug.
+        FikenConnection.objects.filter(kind=ConnectionKind.PERSONAL, is_active=True).exclude(
+            pk=connection.pk
+        ).update(
+            is_active=False,
+            broken_reason=f'FIKEN["COMPANY_SLUG"] now names {slug!r} instead.',
+        )
     return connection

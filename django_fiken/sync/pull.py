@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -809,21 +811,66 @@ def pull(
             f"Unknown collection(s): {', '.join(sorted(unknown))}; choose from {', '.join(ORDER)}."
         )
     summary = PullSummary()
-    for collection in wanted:
-        summary[collection].add(
-            pull_collection(client, company, collection, full=full, progress=progress)
-        )
+    with pull_lock(company) as keep_alive:
+
+        def report(collection: str, page: int, page_count: int | None) -> None:
+            keep_alive()
+            if progress:
+                progress(collection, page, page_count)
+
+        for collection in wanted:
+            summary[collection].add(
+                pull_collection(client, company, collection, full=full, progress=report)
+            )
     return summary
 
 
+class PullInProgress(RuntimeError):
+    """Another process is pulling the same company right now."""
+
+
+#: Seconds a pull's lock outlives its last sign of life (each page renews it), so a killed
+#: process blocks the next pull only briefly.
+LOCK_SECONDS = 300
+
+
+@contextmanager
+def pull_lock(company: FikenCompany) -> Iterator[Callable[[], None]]:
+    """One pull per company at a time, across processes, through the limiter's shared cache.
+
+    A scheduled pull and a manual ``fiken_sync`` would otherwise write the same rows at once.
+    Yields a function that renews the lock; pull calls it after every page.
+    """
+    cache = caches[fiken_settings.LIMITER_CACHE]
+    key = f"django-fiken:pull-lock:{company.pk}"
+    if not cache.add(key, timezone.now().isoformat(), LOCK_SECONDS):
+        raise PullInProgress(
+            f"Company {company.slug!r} is being pulled by another process (since "
+            f"{cache.get(key)}); try again when it finishes."
+        )
+    try:
+        yield lambda: cache.touch(key, LOCK_SECONDS)
+    finally:
+        cache.delete(key)
+
+
 def refresh_rows(client: Any, rows: Iterable[Any]) -> Counts:
-    """Fetch the given mirror rows one by one from Fiken and upsert them (admin refresh)."""
+    """Fetch the given mirror rows one by one from Fiken and upsert them (admin refresh).
+
+    A row Fiken no longer has (404) is marked ``deleted_in_fiken``.
+    """
+    from django_fiken.client.errors import NotFound
+
     counts = Counts()
     for row in rows:
         source = next((s for s in SOURCES.values() if isinstance(row, s.model)), None)
         if source is None or row.fiken_id is None:
             continue
-        payload = source.fetch_one(client.company(row.company.slug), row.fiken_id)
+        try:
+            payload = source.fetch_one(client.company(row.company.slug), row.fiken_id)
+        except NotFound:
+            counts.deleted += source.model.objects.filter(pk=row.pk).update(deleted_in_fiken=True)
+            continue
         counts.add(upsert(source, row.company, [payload], now=timezone.now()))
     return counts
 

@@ -30,8 +30,10 @@ def fast_client(settings):
 
 
 @pytest.fixture
-def fake(fast_client):
-    fake = FakeFiken(spec_path=django_settings.FIKEN["OPENAPI_SPEC"], rate_limit=None)
+def fake(fast_client, request):
+    """The fake Fiken, in-process; parametrize indirectly to pass FakeFiken options."""
+    options = {"rate_limit": None, **getattr(request, "param", {})}
+    fake = FakeFiken(spec_path=django_settings.FIKEN["OPENAPI_SPEC"], **options)
     fake.add_company(SLUG, name="Fiken Demo AS", organization_number="923609016")
     fake.add_bank_account(SLUG, bank_account_number="12345678903", account_code="1920:10001")
     fake.initialise_counters(SLUG)

@@ -80,3 +80,13 @@ def test_unknown_kind_is_reported():
     connection = FikenConnection.objects.create(company=company, kind="carrier-pigeon")
     with pytest.raises(ImproperlyConfigured, match="carrier-pigeon"):
         token_provider_for(connection)
+
+
+def test_changing_company_slug_retires_the_old_personal_connection(settings):
+    old = ensure_personal_connection()
+    settings.FIKEN = {**settings.FIKEN, "COMPANY_SLUG": "new-as"}
+    new = ensure_personal_connection()
+    old.refresh_from_db()
+    assert new.company.slug == "new-as" and new.is_active
+    assert not old.is_active
+    assert "new-as" in old.broken_reason

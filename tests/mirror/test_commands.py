@@ -135,3 +135,24 @@ def test_fiken_schedule_is_idempotent(db, settings):
     assert "django_fiken.jobs.sweep" in second
     run("fiken_schedule", "--remove")
     assert not Schedule.objects.filter(name=PULL_SCHEDULE_NAME).exists()
+
+
+class Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_fiken_sync_redraws_one_progress_line_on_a_terminal(fake):
+    seed_contacts(fake, 150)
+    out = Terminal()
+    call_command("fiken_sync", "--only", "contacts", stdout=out)
+    output = out.getvalue()
+    assert "\r  contacts: page 1/2" in output and "\r  contacts: page 2/2" in output
+    assert "\n  contacts: page" not in output  # no line per page on a terminal
+
+
+def test_fiken_sync_reports_a_pull_already_running(fake, company):
+    from django_fiken.sync.pull import pull_lock
+
+    with pull_lock(company), pytest.raises(CommandError, match="being pulled by another"):
+        run("fiken_sync")

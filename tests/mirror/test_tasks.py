@@ -48,3 +48,25 @@ def test_refresh_objects_fetches_the_rows_again(fake, company):
     mirrored.refresh_from_db()
     assert mirrored.name == "Renamed in Fiken"
     assert len(fake.stats.calls("GET", rf"/contacts/{contact['contactId']}$")) == 1
+
+
+def test_refresh_marks_rows_fiken_no_longer_has(fake, company):
+    (contact,) = seed_contacts(fake, 1)
+    pull(company, full=True, only=["contacts"])
+    del fake.store(SLUG).contacts[contact["contactId"]]
+    mirrored = FikenContact.objects.get(fiken_id=contact["contactId"])
+    assert refresh_objects("django_fiken.fikencontact", [mirrored.pk])["deleted"] == 1
+    mirrored.refresh_from_db()
+    assert mirrored.deleted_in_fiken
+
+
+def test_one_pull_per_company_at_a_time(fake, company):
+    from django.core.cache import cache
+
+    from django_fiken.sync.pull import PullInProgress, pull_lock
+
+    with pull_lock(company), pytest.raises(PullInProgress, match="another process"):
+        pull(company)
+    assert cache.get(f"django-fiken:pull-lock:{company.pk}") is None  # released
+    seed_contacts(fake, 1)
+    assert pull(company, only=["contacts"])["contacts"].created == 1

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_fiken.client.errors import FikenError
 from django_fiken.conf import fiken_settings
 from django_fiken.models import FikenCompany
-from django_fiken.sync.pull import ORDER, PullSummary, pull
+from django_fiken.sync.pull import ORDER, PullInProgress, PullSummary, pull
 from django_fiken.tasks import active_companies
 
 COLUMNS = ("created", "updated", "unchanged", "deleted", "pages")
@@ -89,7 +89,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Pulling {company.slug} ({kind})")
             try:
                 summary = pull(company, full=options["full"], only=only, progress=self.progress)
-            except (ImproperlyConfigured, FikenError) as exc:
+            except (ImproperlyConfigured, FikenError, PullInProgress) as exc:
                 self.end_progress()
                 message = f"{company.slug}: {describe_error(exc)}"
                 self.stderr.write(self.style.ERROR(message))
