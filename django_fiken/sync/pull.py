@@ -17,33 +17,31 @@ between the stored row and the new payload, so each change in Fiken is announced
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
-from django_fiken import signals
 from django_fiken.conf import fiken_settings
 from django_fiken.models import (
     Collection,
-    FikenBankAccount,
     FikenCompany,
-    FikenContact,
-    FikenContactPerson,
     FikenInvoice,
-    FikenInvoiceLine,
-    FikenProduct,
     FikenSyncState,
     InvoiceState,
     SyncStatus,
+)
+from django_fiken.sync.payload import to_date, to_dict, to_int, to_str
+from django_fiken.sync.pull_sources import (
+    SOURCES,
+    InvoiceSource,
+    Source,
+    announce_invoice,
 )
 
 logger = logging.getLogger("django_fiken.sync.pull")
@@ -101,381 +99,6 @@ class PullSummary:
         return {name: counts.as_dict() for name, counts in self.collections.items()}
 
 
-# --------------------------------------------------------------------------- payload helpers
-
-
-def _date(value: Any) -> date | None:
-    if not value:
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _ore(value: Any) -> int:
-    """Amounts come as integer øre; a stray float is rounded, anything else becomes 0."""
-    if isinstance(value, float):
-        return round(value)
-    number = _int(value)
-    return number if number is not None else 0
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    """A nested object of the payload, or an empty one when Fiken sent something else."""
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    """A nested array of the payload, or an empty one when Fiken sent something else."""
-    return value if isinstance(value, list) else []
-
-
-def _uuid(value: Any) -> str | None:
-    try:
-        return str(uuid.UUID(str(value))) if value else None
-    except ValueError:
-        return None
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _str(value: Any, limit: int | None = None) -> str:
-    text = "" if value is None else str(value)
-    return text[:limit] if limit else text
-
-
-# --------------------------------------------------------------------------- collections
-
-
-class Source:
-    """How one collection maps between Fiken payloads and a mirror model.
-
-    Subclasses name the model, the Fiken id key, how to list pages from the client, and how a
-    payload becomes column values. ``incremental`` is False where Fiken offers no
-    ``lastModified`` filter (bank accounts): those are always walked in full (they are few).
-    """
-
-    collection: str
-    model: type[Model]
-    id_key: str
-    incremental = True
-    detect_deletions = True
-
-    def listing(self, scope: Any, since: date | None) -> Any:
-        raise NotImplementedError
-
-    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def columns(self, payload: dict[str, Any], row: Any | None) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def prepare(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> None:
-        """Look up what a page refers to (e.g. invoice customers) in one query."""
-
-    def match_unlinked(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> dict:
-        """Rows made locally (push) whose Fiken id is not recorded yet, by fiken id."""
-        return {}
-
-    def snapshot(self, row: Any) -> Any:
-        return None
-
-    def save_children(self, rows: list[Any], payloads: dict[int, dict[str, Any]]) -> None:
-        """Replace child rows (lines, persons) of the created/updated rows."""
-
-    def announce(self, row: Any, before: Any, created: bool) -> None:
-        """Send the signals for what changed between ``before`` and ``row``."""
-
-
-class BankAccountSource(Source):
-    collection = Collection.BANK_ACCOUNTS
-    model = FikenBankAccount
-    id_key = "bankAccountId"
-    incremental = False
-
-    def listing(self, scope: Any, since: date | None) -> Any:
-        return scope.bank_accounts.list()
-
-    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
-        return scope.bank_accounts.get(fiken_id)
-
-    def columns(self, payload: dict[str, Any], row: Any | None) -> dict[str, Any]:
-        return {
-            "name": _str(payload.get("name"), 255),
-            "account_code": _str(payload.get("accountCode"), 16),
-            "bank_account_number": _str(payload.get("bankAccountNumber"), 64),
-            "iban": _str(payload.get("iban"), 64),
-            "bic": _str(payload.get("bic"), 32),
-            "type": _str(payload.get("type"), 32),
-            "inactive": bool(payload.get("inactive", False)),
-            "reconciled_balance": _int(payload.get("reconciledBalance")),
-            "reconciled_date": _date(payload.get("reconciledDate")),
-        }
-
-
-class ProductSource(Source):
-    collection = Collection.PRODUCTS
-    model = FikenProduct
-    id_key = "productId"
-
-    def listing(self, scope: Any, since: date | None) -> Any:
-        return scope.products.list(**({"last_modified_ge": since} if since else {}))
-
-    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
-        return scope.products.get(fiken_id)
-
-    def columns(self, payload: dict[str, Any], row: Any | None) -> dict[str, Any]:
-        return {
-            "name": _str(payload.get("name"), 255),
-            "product_number": _str(payload.get("productNumber"), 64),
-            "unit_price": _int(payload.get("unitPrice")),
-            "income_account": _str(payload.get("incomeAccount"), 16),
-            "vat_type": _str(payload.get("vatType"), 32),
-            "active": bool(payload.get("active", True)),
-            "stock": _decimal(payload.get("stock")),
-            "created_date": _date(payload.get("createdDate")),
-            "last_modified": _date(payload.get("lastModifiedDate")),
-        }
-
-
-class ContactSource(Source):
-    collection = Collection.CONTACTS
-    model = FikenContact
-    id_key = "contactId"
-
-    #: Fields Fiken accepts but never returns (``writeOnly`` in the spec): kept as stored.
-    WRITE_ONLY = {
-        "memberNumberString": "member_number_string",
-        "phoneNumber": "phone_number",
-        "currency": "currency",
-    }
-
-    def listing(self, scope: Any, since: date | None) -> Any:
-        return scope.contacts.list(**({"last_modified_ge": since} if since else {}))
-
-    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
-        return scope.contacts.get(fiken_id)
-
-    def columns(self, payload: dict[str, Any], row: Any | None) -> dict[str, Any]:
-        values = {
-            "name": _str(payload.get("name"), 255),
-            "email": _str(payload.get("email"), 254),
-            "organization_number": _str(payload.get("organizationNumber"), 32),
-            "customer_number": _int(payload.get("customerNumber")),
-            "supplier_number": _int(payload.get("supplierNumber")),
-            "is_customer": bool(payload.get("customer", False)),
-            "is_supplier": bool(payload.get("supplier", False)),
-            "inactive": bool(payload.get("inactive", False)),
-            "language": _str(payload.get("language"), 32),
-            "created_date": _date(payload.get("createdDate")),
-            "last_modified": _date(payload.get("lastModifiedDate")),
-        }
-        limits = {"member_number_string": 255, "phone_number": 64, "currency": 3}
-        for key, column in self.WRITE_ONLY.items():
-            if key in payload:
-                values[column] = _str(payload.get(key), limits[column])
-        return values
-
-    def snapshot(self, row: FikenContact) -> Any:
-        return True
-
-    def save_children(self, rows: list[Any], payloads: dict[int, dict[str, Any]]) -> None:
-        FikenContactPerson.objects.filter(contact__in=rows).delete()
-        persons = []
-        now = timezone.now()
-        for row in rows:
-            for person in _list(payloads[row.fiken_id].get("contactPerson")):
-                if not isinstance(person, dict):
-                    continue
-                persons.append(
-                    FikenContactPerson(
-                        contact=row,
-                        fiken_id=_int(person.get("contactPersonId")),
-                        name=_str(person.get("name"), 255),
-                        email=_str(person.get("email"), 254),
-                        phone_number=_str(person.get("phoneNumber"), 64),
-                        fiken_data=person,
-                        synced_at=now,
-                        sync_status=SyncStatus.SYNCED,
-                    )
-                )
-        FikenContactPerson.objects.bulk_create(persons)
-
-    def announce(self, row: Any, before: Any, created: bool) -> None:
-        signals.contact_changed.send(sender=FikenContact, instance=row, created=created)
-
-
-@dataclass(frozen=True)
-class InvoiceFlags:
-    """What a shop hears about: the parts of an invoice's state that send signals."""
-
-    state: str
-    sent: bool
-    settled: bool
-
-
-ISSUED_OR_LATER = {
-    InvoiceState.ISSUED,
-    InvoiceState.SENT,
-    InvoiceState.SETTLED,
-    InvoiceState.CREDITED,
-}
-
-
-class InvoiceSource(Source):
-    collection = Collection.INVOICES
-    model = FikenInvoice
-    id_key = "invoiceId"
-    detect_deletions = False  # Fiken never deletes an issued invoice
-
-    def __init__(self) -> None:
-        self._customers: dict[int, int] = {}
-
-    def listing(self, scope: Any, since: date | None) -> Any:
-        return scope.invoices.list(**({"last_modified_ge": since} if since else {}))
-
-    def fetch_one(self, scope: Any, fiken_id: int) -> dict[str, Any]:
-        return scope.invoices.get(fiken_id)
-
-    def prepare(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> None:
-        ids = {_int(_obj(p.get("customer")).get("contactId")) for p in payloads}
-        ids.discard(None)
-        self._customers = dict(
-            FikenContact.objects.filter(company=company, fiken_id__in=ids).values_list(
-                "fiken_id", "pk"
-            )
-        )
-
-    def match_unlinked(self, company: FikenCompany, payloads: list[dict[str, Any]]) -> dict:
-        by_uuid = {_uuid(p.get("invoiceDraftUuid")): p for p in payloads}
-        by_uuid.pop(None, None)
-        if not by_uuid:
-            return {}
-        rows = FikenInvoice.objects.filter(
-            company=company, fiken_id__isnull=True, draft_uuid__in=list(by_uuid)
-        )
-        return {by_uuid[str(row.draft_uuid)][self.id_key]: row for row in rows}
-
-    def columns(self, payload: dict[str, Any], row: FikenInvoice | None) -> dict[str, Any]:
-        sale = _obj(payload.get("sale"))
-        settled = bool(payload["settled"] if "settled" in payload else sale.get("settled", False))
-        sent = bool(payload.get("dispatches") or payload.get("sentManually")) or bool(
-            row is not None and row.sent
-        )
-        credited = bool(payload.get("associatedCreditNotes")) or (
-            row is not None and row.state == InvoiceState.CREDITED
-        )
-        if credited:
-            state = InvoiceState.CREDITED
-        elif settled:
-            state = InvoiceState.SETTLED
-        elif sent:
-            state = InvoiceState.SENT
-        else:
-            state = InvoiceState.ISSUED
-        customer_id = _int(_obj(payload.get("customer")).get("contactId"))
-        values = {
-            "state": state,
-            "invoice_number": _int(payload.get("invoiceNumber")),
-            "kid": _str(payload.get("kid"), 32),
-            "issue_date": _date(payload.get("issueDate")),
-            "due_date": _date(payload.get("dueDate")),
-            "net": _ore(payload.get("net")),
-            "vat": _ore(payload.get("vat")),
-            "gross": _ore(payload.get("gross")),
-            "currency": _str(payload.get("currency") or "NOK", 3),
-            "settled": settled,
-            "settled_date": _date(sale.get("settledDate")),
-            "sent": sent,
-            "cash": bool(payload.get("cash", False)),
-            "order_reference": _str(payload.get("orderReference"), 255),
-            "your_reference": _str(payload.get("yourReference"), 255),
-            "our_reference": _str(payload.get("ourReference"), 255),
-            "invoice_text": _str(payload.get("invoiceText")),
-            "bank_account_number": _str(payload.get("bankAccountNumber"), 64),
-            "created_date": _date(payload.get("createdDate")),
-            "last_modified": _date(payload.get("lastModifiedDate")),
-            "customer_id": self._customers.get(customer_id) if customer_id else None,
-        }
-        draft_uuid = _uuid(payload.get("invoiceDraftUuid"))
-        if row is None and draft_uuid:
-            values["draft_uuid"] = draft_uuid
-        return values
-
-    def snapshot(self, row: FikenInvoice) -> InvoiceFlags:
-        return InvoiceFlags(state=row.state, sent=row.sent, settled=row.settled)
-
-    def save_children(self, rows: list[Any], payloads: dict[int, dict[str, Any]]) -> None:
-        FikenInvoiceLine.objects.filter(invoice__in=rows).delete()
-        lines = []
-        for row in rows:
-            for position, line in enumerate(_list(payloads[row.fiken_id].get("lines"))):
-                if not isinstance(line, dict):
-                    continue
-                lines.append(
-                    FikenInvoiceLine(
-                        invoice=row,
-                        position=position,
-                        description=_str(line.get("description")),
-                        product_name=_str(line.get("productName"), 255),
-                        product_fiken_id=_int(line.get("productId")),
-                        quantity=_decimal(line.get("quantity")) or Decimal(1),
-                        unit_price=_ore(line.get("unitPrice")),
-                        discount=_decimal(line.get("discount")),
-                        net=_ore(line.get("net")),
-                        vat=_ore(line.get("vat")),
-                        gross=_ore(line.get("gross")),
-                        vat_type=_str(line.get("vatType"), 32),
-                        income_account=_str(line.get("incomeAccount"), 16),
-                        comment=_str(line.get("comment")),
-                        fiken_data=line,
-                    )
-                )
-        FikenInvoiceLine.objects.bulk_create(lines)
-
-    def announce(self, row: FikenInvoice, before: InvoiceFlags | None, created: bool) -> None:
-        announce_invoice(row, before, created=created)
-
-
-def announce_invoice(row: FikenInvoice, before: InvoiceFlags | None, *, created: bool) -> None:
-    """Send the invoice signals for each step ``row`` took since ``before`` (None: unseen)."""
-    old_state = before.state if before else InvoiceState.NEW
-    kwargs = {"sender": FikenInvoice, "instance": row, "created": created}
-    if row.state in ISSUED_OR_LATER and old_state not in ISSUED_OR_LATER:
-        signals.invoice_issued.send(**kwargs)
-    if row.sent and not (before and before.sent):
-        signals.invoice_sent.send(**kwargs)
-    if row.settled and not (before and before.settled):
-        signals.invoice_settled.send(**kwargs)
-    if row.state == InvoiceState.CREDITED and old_state != InvoiceState.CREDITED:
-        signals.invoice_credited.send(**kwargs)
-
-
-SOURCES: dict[str, Source] = {
-    source.collection: source
-    for source in (BankAccountSource(), ProductSource(), ContactSource(), InvoiceSource())
-}
-
-
 # --------------------------------------------------------------------------- upserting
 
 
@@ -497,7 +120,7 @@ def upsert(
     model = source.model
     page: dict[int, dict[str, Any]] = {}
     for payload in payloads:
-        fiken_id = _int(payload.get(source.id_key)) if isinstance(payload, dict) else None
+        fiken_id = to_int(payload.get(source.id_key)) if isinstance(payload, dict) else None
         if fiken_id is None:
             logger.warning("Skipping a %s without %s from Fiken", source.collection, source.id_key)
             continue
@@ -670,7 +293,7 @@ def pull_settlements(client: Any, company: FikenCompany, since: date, *, now: da
     counts = Counts()
     for page in scope.sales.list(last_modified_ge=since).pages():
         settled_by_sale = {
-            _int(sale.get("saleId")): bool(sale.get("settled"))
+            to_int(sale.get("saleId")): bool(sale.get("settled"))
             for sale in page.items
             if isinstance(sale, dict) and sale.get("kind") != "cash_sale"
         }
@@ -684,7 +307,7 @@ def pull_settlements(client: Any, company: FikenCompany, since: date, *, now: da
                 fiken_id__isnull=False,
                 fiken_data__sale__saleId__in=list(settled_by_sale),
             ).only("pk", "fiken_id", "settled", "fiken_data")
-            if settled_by_sale.get(_int(_obj(invoice.fiken_data.get("sale")).get("saleId")))
+            if settled_by_sale.get(to_int(to_dict(invoice.fiken_data.get("sale")).get("saleId")))
             != invoice.settled
         ]
         for invoice in stale:
@@ -712,16 +335,16 @@ def pull_company_record(client: Any, company: FikenCompany) -> Counts:
         )
         raise
     values = {
-        "name": _str(payload.get("name"), 255),
-        "organization_number": _str(payload.get("organizationNumber"), 32),
-        "vat_type": _str(payload.get("vatType"), 32),
-        "email": _str(payload.get("email"), 254),
+        "name": to_str(payload.get("name"), 255),
+        "organization_number": to_str(payload.get("organizationNumber"), 32),
+        "vat_type": to_str(payload.get("vatType"), 32),
+        "email": to_str(payload.get("email"), 254),
         "has_api_access": bool(payload.get("hasApiAccess", True)),
         "test_company": bool(payload.get("testCompany", False)),
-        "creation_date": _date(payload.get("creationDate")),
+        "creation_date": to_date(payload.get("creationDate")),
     }
     if "phoneNumber" in payload:
-        values["phone_number"] = _str(payload["phoneNumber"], 64)
+        values["phone_number"] = to_str(payload["phoneNumber"], 64)
     if company.fiken_data == payload and company.sync_status == SyncStatus.SYNCED:
         counts.unchanged = 1
     else:
@@ -756,7 +379,7 @@ def pull_credit_notes(
         for page in listing.pages():
             counts.pages += 1
             invoice_ids = {
-                _int(note.get("associatedInvoiceId"))
+                to_int(note.get("associatedInvoiceId"))
                 for note in page.items
                 if isinstance(note, dict)
             }
