@@ -13,6 +13,7 @@ from django_fiken.admin.companies import (
 from django_fiken.admin.contacts import FikenContactAdmin
 from django_fiken.admin.invoices import FikenInvoiceAdmin
 from django_fiken.admin.jobs import PushJobAdmin
+from django_fiken.oauth import admin as oauth_admin  # noqa: F401  (allauth admin without secrets)
 
 __all__ = [
     "FikenBankAccountAdmin",
@@ -21,6 +22,6 @@ __all__ = [
     "FikenContactAdmin",
     "FikenInvoiceAdmin",
     "FikenProductAdmin",
-    "PushJobAdmin",
     "FikenSyncStateAdmin",
+    "PushJobAdmin",
 ]
