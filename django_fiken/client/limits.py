@@ -37,8 +37,15 @@ DEFAULT_RATE = 4.0
 DEFAULT_LEASE = 90.0
 DEFAULT_MAX_WAIT = 120.0
 # Added to the 1/rate spacing so network jitter never lets Fiken see more than ``rate`` starts
-# inside one second (requests are timed where they leave; Fiken counts where they arrive).
+# inside one second (requests are timed where they leave; Fiken counts where they arrive):
+# 10 ms, or a tenth of the spacing at high rates.
 DEFAULT_MARGIN = 0.01
+
+
+def _spacing(rate: float, margin: float | None) -> float:
+    if margin is None:
+        margin = min(DEFAULT_MARGIN, 0.1 / rate)
+    return 1.0 / rate + margin
 
 
 class CacheBackend(Protocol):
@@ -79,14 +86,14 @@ class CacheLimiter:
         rate: float = DEFAULT_RATE,
         lease: float = DEFAULT_LEASE,
         max_wait: float = DEFAULT_MAX_WAIT,
-        margin: float = DEFAULT_MARGIN,
+        margin: float | None = None,
         poll_interval: float = 0.02,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.cache = cache
         self.rate = _check_rate(rate)
-        self.spacing = 1.0 / self.rate + margin
+        self.spacing = _spacing(self.rate, margin)
         self.lease = lease
         self.max_wait = max_wait
         self.poll_interval = poll_interval
@@ -144,12 +151,12 @@ class LocalLimiter:
         *,
         rate: float = DEFAULT_RATE,
         max_wait: float = DEFAULT_MAX_WAIT,
-        margin: float = DEFAULT_MARGIN,
+        margin: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = _check_rate(rate)
-        self.spacing = 1.0 / self.rate + margin
+        self.spacing = _spacing(self.rate, margin)
         self.max_wait = max_wait
         self._sleep = sleep
         self._clock = clock

@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from .conftest import company_url
 
@@ -100,3 +102,14 @@ def test_first_fetches_one_page(company, mocked):
         "name": "Contact 0",
     }
     assert len(mocked.calls) == 1
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(total=st.integers(min_value=0, max_value=350), size=st.integers(min_value=5, max_value=100))
+def test_any_collection_takes_one_call_per_page(client, total, size):
+    with responses.RequestsMock() as mocked:
+        items = serve_collection(mocked, "/products", total=total)
+        assert list(client.company("acme-as").products.list(page_size=size)) == items
+        assert len(mocked.calls) == max(1, math.ceil(total / size))
