@@ -176,3 +176,15 @@ def test_a_fiken_account_linked_to_someone_else_grants_the_visitor_nothing(
     assert SocialAccount.objects.get().user == ola
     assert not companies_for(kari).exists()
     assert list(companies_for(ola).values_list("slug", flat=True)) == ["acme-as"]
+
+
+def test_fiken_failing_to_say_who_the_user_is_renders_the_error_page(kari_client, fake):
+    fiken_user(fake, "kari@fiken.example")
+    callback = consent_at_fiken(start(kari_client))
+    fake.faults.fail_next(1, status=403, method="GET", path_regex=r"^/user$")
+
+    response = kari_client.get(callback)
+
+    assert response.status_code == 401
+    assert "Third-Party Login Failure" in response.content.decode()
+    assert not SocialAccount.objects.exists()

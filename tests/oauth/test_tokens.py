@@ -12,8 +12,9 @@ from django.db import connection, connections
 from django.test import override_settings
 from django.utils import timezone
 
+from django_fiken.auth import client_for
 from django_fiken.client.errors import Unauthorized
-from django_fiken.models import FikenConnection
+from django_fiken.models import FikenCompany, FikenConnection
 from django_fiken.oauth.errors import ClientCredentialsRejected, NotConnected, RefreshRefused
 from django_fiken.oauth.tokens import OAuthTokenProvider
 from tests.oauth.conftest import CLIENT_ID, make_connected_account, token_endpoint_calls
@@ -176,3 +177,28 @@ def test_two_workers_refreshing_at_once_spend_the_refresh_token_once(kari, fiken
     assert token_endpoint_calls(fake) == 1  # the fake refuses a spent refresh token anyway
     assert len(results) == 2 and results[0] == results[1] != old.token
     assert SocialToken.objects.get(account=account).token == results[0]
+
+
+def test_the_client_refreshes_once_after_a_401_and_retries(kari, fiken_app, fake):
+    account, old = make_connected_account(kari, fake, app=fiken_app, companies=("acme-as",))
+    fake.auth.access_token(old.token).expires_at = fake.clock() - 1  # expired early at Fiken
+
+    client = client_for(FikenCompany.objects.get(slug="acme-as"), user=kari)
+    assert client.user.get()["email"] == "kari@fiken.example"
+
+    assert token_endpoint_calls(fake) == 1
+    assert SocialToken.objects.get(account=account).token != old.token
+
+
+def test_a_revoked_grant_surfaces_through_the_client_and_breaks_the_connection(
+    kari, fiken_app, fake
+):
+    _, token = make_connected_account(kari, fake, app=fiken_app, companies=("acme-as",))
+    fake.auth.revoke(token.token)
+    client = client_for(FikenCompany.objects.get(slug="acme-as"), user=kari)
+
+    with pytest.raises(RefreshRefused):
+        client.user.get()
+
+    assert token_endpoint_calls(fake) == 1
+    assert not FikenConnection.objects.get().is_active
