@@ -19,7 +19,14 @@ from collections.abc import Callable, Iterator
 import requests
 
 from .. import __version__
-from .limits import DEFAULT_RATE, CacheBackend, CacheLimiter, Limiter, LocalLimiter
+from .limits import (
+    DEFAULT_LEASE,
+    DEFAULT_RATE,
+    CacheBackend,
+    CacheLimiter,
+    Limiter,
+    LocalLimiter,
+)
 from .resources.banking import BankAccounts, BankBalances
 from .resources.base import OPERATION_ATTRIBUTE, CompanyResource, Resource
 from .resources.contacts import ContactPersons, Contacts, Groups
@@ -166,8 +173,11 @@ class FikenClient:
             raise ValueError("Pass either limiter= or cache= to FikenClient, not both.")
         if not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be a whole number >= 0, got {max_retries!r}.")
+        timeout = _check_timeout(timeout)
         if cache is not None:
-            limiter = CacheLimiter(cache, rate=rate_limit)
+            # The lock's lease must outlast the slowest request, or a live holder loses it.
+            slowest = sum(timeout) if isinstance(timeout, tuple) else 2 * timeout
+            limiter = CacheLimiter(cache, rate=rate_limit, lease=max(DEFAULT_LEASE, slowest + 30))
         elif limiter is None:
             limiter = _process_limiter(rate_limit)
         self.base_url = check_base_url(base_url)
@@ -178,7 +188,7 @@ class FikenClient:
             base_url=self.base_url,
             session=session or requests.Session(),
             limiter=limiter,
-            timeout=_check_timeout(timeout),
+            timeout=timeout,
             max_retries=max_retries,
             user_agent=user_agent,
             sleep=sleep,

@@ -238,6 +238,10 @@ def error_for_response(
     """The typed error for an unsuccessful response."""
     status = response.status_code
     messages = parse_messages(response.content)
+    if 300 <= status < 400:
+        # Redirects are not followed: they would resend the token to wherever they point.
+        target = response.headers.get("Location", "elsewhere")
+        messages = [f"Fiken redirected the request to {target}; check the base URL (https)"]
     cls: type[FikenError]
     if status >= 500:
         cls = AmbiguousFailure if is_create else ServerError

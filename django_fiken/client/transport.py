@@ -180,7 +180,7 @@ class Transport:
                 )
                 raise error from None
             elapsed_ms = (time.monotonic() - started) * 1000
-        ok = response.status_code < 400
+        ok = response.status_code < 300
         logger.log(
             logging.DEBUG if ok else logging.WARNING,
             "Fiken %s %s -> %s (request id %s, %.0f ms)",

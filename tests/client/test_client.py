@@ -12,6 +12,7 @@ import requests
 from django_fiken.client import (
     CacheLimiter,
     FikenClient,
+    FikenError,
     LocalLimiter,
     StaticTokenProvider,
     location_id,
@@ -147,3 +148,23 @@ def test_clients_without_a_limiter_share_one_per_process(token_provider):
 def test_company_slug_is_required(client):
     with pytest.raises(ValueError, match="company slug"):
         client.company("")
+
+
+def test_lease_outlasts_a_long_read_timeout(token_provider):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    default = FikenClient(token_provider, cache=LocMemCache("limiter", {}))
+    slow = FikenClient(token_provider, cache=LocMemCache("limiter", {}), timeout=(5, 120))
+    assert default.limiter.lease == 90
+    assert slow.limiter.lease == 155
+
+
+def test_redirects_are_errors_not_followed(client, mocked):
+    mocked.get(
+        f"{BASE_URL}/user", status=301, headers={"Location": "https://elsewhere.example/user"}
+    )
+    with pytest.raises(FikenError) as excinfo:
+        client.user.get()
+    assert excinfo.value.status == 301
+    assert "redirected the request to https://elsewhere.example/user" in str(excinfo.value)
+    assert len(mocked.calls) == 1
