@@ -131,7 +131,7 @@ def get_inbox(ctx: Context):
     field, _, direction = sort.partition(" ")
     key = "name" if field == "name" else "createdAt"
     items.sort(key=lambda r: (str(r.get(key)), r["documentId"]), reverse=direction == "desc")
-    return ctx.page([public(r) for r in items])
+    return ctx.page(items, public)
 
 
 @route("POST", "/companies/{companySlug}/inbox", "createInboxDocument")

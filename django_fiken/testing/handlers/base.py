@@ -195,14 +195,23 @@ class Context:
         headers = {"Location": self.company_url(location)} if location else {}
         return FakeResponse(status=status, headers=headers)
 
-    def page(self, items: list[Any]) -> FakeResponse:
-        """One page of ``items`` with Fiken's pagination headers (page from 0, size <= 100)."""
+    def page(
+        self, items: Iterable[Any], render: Callable[[Any], Any] | None = None
+    ) -> FakeResponse:
+        """One page of ``items`` with Fiken's pagination headers (page from 0, size <= 100).
+
+        ``render`` turns a stored record into its JSON shape; only the page's records are
+        rendered, so listing a large collection stays cheap.
+        """
+        items = items if isinstance(items, list) else list(items)
         page = self.q_int("page", 0)
         size = self.q_int("pageSize", 25)
         if page < 0 or not 1 <= size <= 100:
             raise ApiError(400, "page must be >= 0 and pageSize between 1 and 100")
         total = len(items)
         chunk = items[page * size : (page + 1) * size]
+        if render is not None:
+            chunk = [render(item) for item in chunk]
         return FakeResponse.json(
             chunk,
             headers={

@@ -109,7 +109,7 @@ def get_bank_accounts(ctx: Context):
     items = apply_filters(
         ctx, ctx.store.bank_accounts.values(), booleans={"inactive": lambda r: r["inactive"]}
     )
-    return ctx.page([public(r) for r in items])
+    return ctx.page(items, public)
 
 
 @route("POST", "/companies/{companySlug}/bankAccounts", "createBankAccount")

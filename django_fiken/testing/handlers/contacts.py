@@ -104,7 +104,7 @@ def get_contacts(ctx: Context):
     field, _, direction = sort.partition(" ")
     key = "lastModifiedDate" if field == "lastModified" else "createdDate"
     items.sort(key=lambda r: (r.get(key) or "", r["contactId"]), reverse=direction == "desc")
-    return ctx.page([render_contact(r) for r in items])
+    return ctx.page(items, render_contact)
 
 
 @route("POST", "/companies/{companySlug}/contacts", "createContact")

@@ -193,7 +193,7 @@ def get_credit_notes(ctx: Context):
             "lastModified": lambda r: r.get("lastModifiedDate"),
         },
     )
-    return ctx.page([render_credit_note(ctx, r) for r in items])
+    return ctx.page(items, lambda r: render_credit_note(ctx, r))
 
 
 @route("GET", "/companies/{companySlug}/creditNotes/{creditNoteId}", "getCreditNote")

@@ -94,7 +94,7 @@ def register_drafts(
             items = [d for d in items if d.get("orderReference") == ctx.query["orderReference"]]
         if "uuid" in ctx.query:
             items = [d for d in items if d.get("uuid") == ctx.query["uuid"]]
-        return ctx.page([render_draft(ctx, d) for d in items])
+        return ctx.page(items, lambda r: render_draft(ctx, r))
 
     def create_draft(ctx: Context) -> FakeResponse:
         with ctx.state.lock:

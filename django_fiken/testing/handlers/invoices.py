@@ -177,7 +177,7 @@ def get_invoices(ctx: Context):
             "dueDate": lambda r: r["dueDate"],
         },
     )
-    return ctx.page([render_invoice(ctx, r) for r in items])
+    return ctx.page(items, lambda r: render_invoice(ctx, r))
 
 
 @route("POST", "/companies/{companySlug}/invoices", "createInvoice")

@@ -130,7 +130,7 @@ def get_journal_entries(ctx: Context):
             "createdDate": lambda r: r.get("createdDate"),
         },
     )
-    return ctx.page([public(r) for r in items])
+    return ctx.page(items, public)
 
 
 @route("GET", "/companies/{companySlug}/journalEntries/{journalEntryId}", "getJournalEntry")
@@ -155,7 +155,7 @@ def get_transactions(ctx: Context):
             "createdDate": lambda r: r.get("createdDate"),
         },
     )
-    return ctx.page([render_transaction(ctx, r) for r in items])
+    return ctx.page(items, lambda r: render_transaction(ctx, r))
 
 
 @route("GET", "/companies/{companySlug}/transactions/{transactionId}", "getTransaction")

@@ -111,7 +111,7 @@ def _simple_collection(
     path: str, collection: str, id_param: str, list_op: str, get_op: str, label: str
 ) -> None:
     def list_items(ctx: Context) -> FakeResponse:
-        return ctx.page([public(r) for r in ctx.store.collection(collection).values()])
+        return ctx.page(ctx.store.collection(collection).values(), public)
 
     def get_item(ctx: Context) -> FakeResponse:
         return ctx.ok(public(get_or_404(ctx.store.collection(collection), ctx.id(id_param), label)))
@@ -213,7 +213,7 @@ def _register_simple_drafts(kind: str, prefix: str, collection: str, issue) -> N
 
     def list_drafts(ctx):
         items = ctx.store.collection(collection).values()
-        return ctx.page([_render_simple_draft(ctx, r) for r in items])
+        return ctx.page(items, lambda r: _render_simple_draft(ctx, r))
 
     def create(ctx):
         with ctx.state.lock:
@@ -348,7 +348,7 @@ def render_purchase(ctx: Context, record: dict[str, Any]) -> dict[str, Any]:
 @route("GET", f"{_C}/purchases", "getPurchases")
 def get_purchases(ctx: Context):
     items = apply_filters(ctx, ctx.store.purchases.values(), dates={"date": lambda r: r["date"]})
-    return ctx.page([render_purchase(ctx, r) for r in items])
+    return ctx.page(items, lambda r: render_purchase(ctx, r))
 
 
 @route("POST", f"{_C}/purchases", "createPurchase")
@@ -424,7 +424,7 @@ def get_projects(ctx: Context):
     items = apply_filters(
         ctx, ctx.store.projects.values(), booleans={"completed": lambda r: r.get("completed")}
     )
-    return ctx.page([render_project(ctx, r) for r in items])
+    return ctx.page(items, lambda r: render_project(ctx, r))
 
 
 @route("POST", f"{_C}/projects", "createProject")
@@ -498,7 +498,7 @@ def get_activities(ctx: Context):
         equals={"name": lambda r: r.get("name")},
         booleans={"archived": lambda r: r.get("archived")},
     )
-    return ctx.page([render_activity(ctx, r) for r in items])
+    return ctx.page(items, lambda r: render_activity(ctx, r))
 
 
 @route("POST", f"{_C}/activities", "createActivity")
@@ -577,7 +577,7 @@ def get_time_entries(ctx: Context):
         booleans={"invoiced": lambda r: r.get("invoiced")},
         dates={"date": lambda r: r["date"], "lastModified": lambda r: r.get("lastModifiedDate")},
     )
-    return ctx.page([render_time_entry(ctx, r) for r in items])
+    return ctx.page(items, lambda r: render_time_entry(ctx, r))
 
 
 @route("POST", f"{_C}/timeEntries", "createTimeEntry")
@@ -677,7 +677,7 @@ def get_time_users(ctx: Context):
         ctx.store.time_users.values(),
         equals={"name": lambda r: r.get("name"), "email": lambda r: r.get("email")},
     )
-    return ctx.page([public(r) for r in items])
+    return ctx.page(items, public)
 
 
 @route("GET", f"{_C}/timeUsers/{{timeUserId}}", "getTimeUser")

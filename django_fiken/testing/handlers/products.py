@@ -41,7 +41,7 @@ def get_products(ctx: Context):
             "lastModified": lambda r: r.get("lastModifiedDate"),
         },
     )
-    return ctx.page([public(r) for r in items])
+    return ctx.page(items, public)
 
 
 @route("POST", "/companies/{companySlug}/products", "createProduct")

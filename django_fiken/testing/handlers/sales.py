@@ -147,7 +147,7 @@ def get_sales(ctx: Context):
         booleans={"settled": lambda r: r.get("settled")},
         dates={"lastModified": lambda r: r.get("lastModifiedDate"), "date": lambda r: r["date"]},
     )
-    return ctx.page([render_sale(ctx, r) for r in items])
+    return ctx.page(items, lambda r: render_sale(ctx, r))
 
 
 @route("POST", "/companies/{companySlug}/sales", "createSale")
