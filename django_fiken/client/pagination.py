@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 
 import requests
 
+from .transport import json_body
+
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
@@ -74,7 +76,7 @@ class Paginated(Generic[T]):
         response = self._fetch(
             {**self._query, "page": str(number), "pageSize": str(self.page_size)}
         )
-        items: list[Any] = response.json() if response.content else []
+        items: list[Any] = json_body(response, default=[])
         return Page(
             items=items,
             page=_int_header(response, "Fiken-Api-Page") or number,

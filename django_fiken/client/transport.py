@@ -229,6 +229,24 @@ class Transport:
         )
 
 
+def json_body(response: requests.Response, default: Any = None) -> Any:
+    """The decoded JSON of a successful response; a clear :class:`FikenError` if it is not JSON."""
+    if not response.content:
+        return default
+    try:
+        return response.json()
+    except ValueError:
+        request = response.request
+        content_type = response.headers.get("Content-Type", "no content type")
+        raise FikenError(
+            response.status_code,
+            [f"Fiken answered with something that is not JSON ({content_type})"],
+            request.headers.get("X-Request-ID") if request is not None else None,
+            request.method if request is not None else None,
+            urlsplit(response.url).path if response.url else None,
+        ) from None
+
+
 def _nothing_was_sent(exc: requests.RequestException) -> bool:
     if isinstance(exc, requests.ConnectTimeout | requests.exceptions.SSLError):
         return True

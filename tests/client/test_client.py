@@ -168,3 +168,10 @@ def test_redirects_are_errors_not_followed(client, mocked):
     assert excinfo.value.status == 301
     assert "redirected the request to https://elsewhere.example/user" in str(excinfo.value)
     assert len(mocked.calls) == 1
+
+
+def test_a_body_that_is_not_json_is_a_clear_error(client, mocked):
+    mocked.get(f"{BASE_URL}/user", body="<html>maintenance</html>", content_type="text/html")
+    with pytest.raises(FikenError, match=r"not JSON \(text/html\)") as excinfo:
+        client.user.get()
+    assert excinfo.value.request_id == mocked.calls[0].request.headers["X-Request-ID"]

@@ -18,7 +18,7 @@ import requests
 
 from ..pagination import DEFAULT_PAGE_SIZE, Paginated
 from ..query import serialise_query
-from ..transport import Transport
+from ..transport import Transport, json_body
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,7 +113,7 @@ class Resource:
     def _get(self, operation_id: str, filters: Mapping[str, Any] | None = None, **path: Any) -> Any:
         query = serialise_query(operation_id, filters or {})
         response = self._send(operation_id, path, query=query or None)
-        return response.json() if response.content else None
+        return json_body(response)
 
     def _post_json(
         self, operation_id: str, body: Any, filters: Mapping[str, Any] | None = None, **path: Any
@@ -129,7 +129,7 @@ class Resource:
 
     def _json(self, operation_id: str, body: Any = None, filters: Any = None, **path: Any) -> Any:
         response = self._post_json(operation_id, body, filters, **path)
-        return response.json() if response.content else None
+        return json_body(response)
 
     def _delete(self, operation_id: str, **path: Any) -> None:
         self._send(operation_id, path)
