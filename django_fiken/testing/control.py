@@ -106,6 +106,9 @@ def _dispatch(fake: FakeFiken, method: str, path: str, data: dict) -> FakeRespon
             data["client_id"], data["secret"], redirect_uris=data.get("redirect_uris") or ()
         )
         return FakeResponse(201)
+    if (method, path) == ("POST", "/users"):
+        user = fake.add_user(data["email"], data.get("name"), data.get("companies") or [])
+        return FakeResponse.json({"user_id": user.user_id, "email": user.email}, status=201)
     if (method, path) == ("POST", "/tokens"):
         fake.add_personal_token(data["token"], companies=data.get("companies"))
         return FakeResponse(201)

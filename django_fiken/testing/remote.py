@@ -158,6 +158,11 @@ class RemoteFake:
             {"client_id": client_id, "secret": secret, "redirect_uris": redirect_uris or []},
         )
 
+    def add_user(self, email: str, name: str | None = None, companies: list[str] | None = None):
+        return self._http.call(
+            "POST", "/users", {"email": email, "name": name, "companies": companies or []}
+        )
+
     def records(self, slug: str, collection: str) -> list[dict[str, Any]]:
         """The stored records of one collection (e.g. ``"contacts"``, ``"invoices"``)."""
         return self._http.call("GET", f"/companies/{slug}/{collection}")

@@ -128,6 +128,16 @@ def test_remote_violations_and_settings(served):
     fake.violations.clear()
 
 
+def test_remote_oauth_client_and_user(served):
+    fake, server = served
+    remote = RemoteFake(server.root_url)
+    remote.add_oauth_client("shop", "secret", redirect_uris=["http://shop.example/cb"])
+    assert fake.auth.clients["shop"].redirect_uris == ("http://shop.example/cb",)
+    created = remote.add_user("ola@example.com", "Ola", companies=["fiken-demo-as"])
+    assert created["email"] == "ola@example.com"
+    assert fake.auth.users[-1].companies == {"fiken-demo-as"}
+
+
 def test_control_api_rejects_unknown_endpoints(served):
     _, server = served
     assert requests.get(f"{server.control_url}/nothing").status_code == 404
