@@ -145,7 +145,6 @@ def upsert(
             and row.fiken_id == fiken_id
             and row.fiken_data == payload
             and not row.deleted_in_fiken
-            and row.sync_status == SyncStatus.SYNCED
         ):
             unchanged.append(row.pk)
             continue
@@ -154,10 +153,12 @@ def upsert(
             "fiken_id": fiken_id,
             "fiken_data": payload,
             "synced_at": now,
-            "sync_status": SyncStatus.SYNCED,
-            "last_error": "",
             "deleted_in_fiken": False,
         }
+        if row is None or row.sync_status == SyncStatus.SYNCED:
+            common.update(sync_status=SyncStatus.SYNCED, last_error="")
+        # else: a push is queued for the row (pending) or failed (error); that state, and its
+        # last_error, belong to push and stay visible until push settles them.
         if row is None:
             created.append(model(company=company, **values, **common))
         else:

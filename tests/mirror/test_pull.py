@@ -317,3 +317,19 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_a_queued_push_stays_pending_and_is_not_announced_twice(fake, company, today, received):
+    (contact,) = seed_contacts(fake, 1)
+    pull(company, full=True, only=["contacts"])
+    FikenContact.objects.filter(fiken_id=contact["contactId"]).update(
+        sync_status="pending", name="Edited in the shop"
+    )
+    received.clear()
+    fake.store(SLUG).contacts[contact["contactId"]]["email"] = "new@example.com"
+    pull(company, full=True, only=["contacts"])
+    pull(company, full=True, only=["contacts"])
+    mirrored = FikenContact.objects.get(fiken_id=contact["contactId"])
+    assert mirrored.sync_status == "pending"  # push still owes Fiken the shop's edit
+    assert mirrored.email == "new@example.com"
+    assert received == [("contact_changed", contact["contactId"], False)]
