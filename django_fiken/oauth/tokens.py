@@ -2,8 +2,9 @@
 
 Fiken access tokens live about 24 hours and refresh tokens may rotate: a refresh token can be
 spent once. Every refresh therefore happens inside a short transaction holding a row lock
-(``select_for_update``) on the ``SocialToken``, and re-reads the row after the lock is acquired:
-when another worker refreshed meanwhile, its new token is reused and nothing is spent twice.
+(``select_for_update``; SQLite's database write lock) on the ``SocialToken``, and re-reads the
+row after the lock is acquired: when another worker refreshed meanwhile, its new token is reused
+and nothing is spent twice.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialAccount, SocialToken
-from django.db import router, transaction
+from django.db import connections, router, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from django_fiken.client.errors import FikenError
@@ -129,7 +131,12 @@ class OAuthTokenProvider:
 
     def _refresh(self, *, stale: str, force: bool = False) -> str | None:
         refused: RefreshRefused | None = None
-        with transaction.atomic(using=router.db_for_write(SocialToken)):
+        using = router.db_for_write(SocialToken)
+        with transaction.atomic(using=using):
+            if not connections[using].features.has_select_for_update:
+                # SQLite has no row locks: a no-op write takes its database write lock instead,
+                # which serialises refreshes across threads and processes just the same.
+                SocialToken.objects.filter(pk=self._token_pk).update(token=F("token"))
             try:
                 row = SocialToken.objects.select_for_update().get(pk=self._token_pk)
             except SocialToken.DoesNotExist:
