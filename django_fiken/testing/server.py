@@ -47,7 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
 
             response = handle_control(fake, self.command, parts.path[len(CONTROL_PREFIX) :], body)
         elif parts.path.startswith(API_PREFIX):
-            response = fake.handle(
+            response = self._guarded(
                 FakeRequest(
                     self.command,
                     "api",
@@ -59,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             )
         elif parts.path.startswith(OAUTH_PREFIX):
-            response = fake.handle(
+            response = self._guarded(
                 FakeRequest(
                     self.command,
                     "oauth",
@@ -91,6 +91,21 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(response.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout faults): nothing to deliver
+
+    def _guarded(self, request: FakeRequest):
+        """Let the core answer; a bug in the fake becomes a 500 (and is kept for the test)."""
+        from .http import error_response
+        from .spec import SpecError
+
+        try:
+            return self.server.fake.handle(request)
+        except SpecError as exc:  # already recorded in fake.response_errors
+            return error_response(500, [str(exc)])
+        except Exception as exc:
+            logger.exception("Fake Fiken crashed on %s %s", request.method, request.path)
+            with self.server.fake._lock:
+                self.server.fake.response_errors.append(f"crash: {exc!r}")
+            return error_response(500, [f"The fake Fiken crashed: {exc!r}"])
 
     def _reset(self) -> None:
         """Close the socket without answering (RST where the platform allows)."""

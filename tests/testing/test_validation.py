@@ -165,3 +165,26 @@ def test_sampled_response_validation_still_checks_the_first(api, settings, monke
             api.get("https://api.fiken.no/api/v2/user")
         api.get("https://api.fiken.no/api/v2/user")  # not sampled: passes through
     assert len(fake.response_errors) == 1
+
+
+def test_invalid_response_over_http_is_a_500_and_recorded(monkeypatch):
+    fake = make_fake()
+    route = base._ROUTES[("GET", "/user")]
+    monkeypatch.setitem(
+        base._ROUTES,
+        ("GET", "/user"),
+        base.Route(
+            "GET",
+            "/user",
+            "getUser",
+            lambda ctx: FakeResponse.json({"email": 5}),
+            route.regex,
+            route.specificity,
+        ),
+    )
+    with fake.serve() as server:
+        response = requests.get(f"{server.url}/user", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 500
+    assert "breaks the spec" in response.json()["error_description"]
+    with pytest.raises(AssertionError, match="invalid response from the fake"):
+        fake.assert_no_violations()
