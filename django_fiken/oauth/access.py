@@ -10,7 +10,6 @@ deactivated. Everything a user may do is then decided by those rows
 
 from __future__ import annotations
 
-import datetime
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from django_fiken.models import ConnectionKind, FikenCompany, FikenConnection
+from django_fiken.models import ConnectionKind, FikenCompany, FikenConnection, SyncStatus
 
 logger = logging.getLogger(__name__)
 
@@ -38,26 +37,16 @@ class AccessChange:
     removed: list[str] = field(default_factory=list)
 
 
-def _parse_date(value: Any) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 def upsert_company(data: Mapping[str, Any]) -> FikenCompany:
-    """Create or update the mirror of one company from Fiken's ``company`` object."""
+    """Create or update the mirror of one company from Fiken's ``company`` record."""
+    from django_fiken.sync.pull import company_columns
+
     company, _ = FikenCompany.objects.update_or_create(
         slug=data["slug"],
         defaults={
-            "name": data.get("name", ""),
-            "organization_number": data.get("organizationNumber", "") or "",
-            "vat_type": data.get("vatType", "") or "",
-            "email": data.get("email", "") or "",
-            "has_api_access": bool(data.get("hasApiAccess", True)),
-            "test_company": bool(data.get("testCompany", False)),
-            "creation_date": _parse_date(data.get("creationDate")),
+            **company_columns(dict(data)),
             "fiken_data": dict(data),
+            "sync_status": SyncStatus.SYNCED,
             "synced_at": timezone.now(),
         },
     )

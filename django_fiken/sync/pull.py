@@ -319,6 +319,22 @@ def pull_settlements(client: Any, company: FikenCompany, since: date, *, now: da
     return counts
 
 
+def company_columns(payload: dict[str, Any]) -> dict[str, Any]:
+    """The ``FikenCompany`` columns from Fiken's ``company`` record (pull and OAuth connect)."""
+    values = {
+        "name": to_str(payload.get("name"), 255),
+        "organization_number": to_str(payload.get("organizationNumber"), 32),
+        "vat_type": to_str(payload.get("vatType"), 32),
+        "email": to_str(payload.get("email"), 254),
+        "has_api_access": bool(payload.get("hasApiAccess", True)),
+        "test_company": bool(payload.get("testCompany", False)),
+        "creation_date": to_date(payload.get("creationDate")),
+    }
+    if "phoneNumber" in payload:
+        values["phone_number"] = to_str(payload["phoneNumber"], 64)
+    return values
+
+
 def pull_company_record(client: Any, company: FikenCompany) -> Counts:
     """Refresh the company row itself (name, org no, VAT type, API access)."""
     from django_fiken.client.errors import ModuleNotActivated
@@ -335,17 +351,7 @@ def pull_company_record(client: Any, company: FikenCompany) -> Counts:
             last_error=_describe(exc), last_attempt_at=now
         )
         raise
-    values = {
-        "name": to_str(payload.get("name"), 255),
-        "organization_number": to_str(payload.get("organizationNumber"), 32),
-        "vat_type": to_str(payload.get("vatType"), 32),
-        "email": to_str(payload.get("email"), 254),
-        "has_api_access": bool(payload.get("hasApiAccess", True)),
-        "test_company": bool(payload.get("testCompany", False)),
-        "creation_date": to_date(payload.get("creationDate")),
-    }
-    if "phoneNumber" in payload:
-        values["phone_number"] = to_str(payload["phoneNumber"], 64)
+    values = company_columns(payload)
     if company.fiken_data == payload and company.sync_status == SyncStatus.SYNCED:
         counts.unchanged = 1
     else:
