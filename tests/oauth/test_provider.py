@@ -85,3 +85,14 @@ def test_check_warns_when_nothing_can_reach_fiken():
 def test_check_warns_about_an_app_without_secret():
     apps = {"fiken": {"APPS": [{"client_id": "id"}]}}
     assert "django_fiken.W021" in _ids(SOCIALACCOUNT_PROVIDERS=apps)
+
+
+def test_a_hidden_app_stays_off_the_login_page_and_still_connects(client, kari, fiken_app):
+    assert "/accounts/fiken/login/" in client.get(reverse("account_login")).content.decode()
+    fiken_app.settings = {"hidden": True}
+    fiken_app.save()
+
+    assert "/accounts/fiken/login/" not in client.get(reverse("account_login")).content.decode()
+    client.force_login(kari)
+    response = client.post(reverse("fiken_login") + "?process=connect")
+    assert response["Location"].startswith("https://fiken.no/oauth/authorize?")
