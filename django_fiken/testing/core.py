@@ -155,8 +155,7 @@ class FakeFiken:
     # -- seeding and driving (no HTTP, no limits) ------------------------------------------
     def _context(self, slug: str) -> Context:
         request = FakeRequest("POST", "api", "/", base_url=self.api_base)
-        route = handlers.base.Route("POST", "/", "seed", lambda c: FakeResponse(), None, (0, 0))  # type: ignore[arg-type]
-        return Context(self, request, route, {}, self.store(slug))
+        return Context(self, request, None, {}, self.store(slug))
 
     def add_contact(self, slug: str, **data: Any) -> dict[str, Any]:
         """Create a contact directly (camelCase fields as in the API). Returns the record."""
@@ -339,7 +338,9 @@ class FakeFiken:
                     raise ApiError(403, f"This token has no access to company {slug!r}")
                 company = self.state.companies[slug]
             self._local.token = token
-            response = route.handler(Context(self, request, route, params, company))
+            # One request at a time inside the state: simple and safe for a threaded server.
+            with self.state.lock:
+                response = route.handler(Context(self, request, route, params, company))
         except ApiError as exc:
             return error_response(exc.status, exc.messages, exc.headers)
         self._check_response(request, route.template, params, response)

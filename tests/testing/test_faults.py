@@ -147,3 +147,9 @@ def test_unknown_fault_kind_is_refused():
 
     with pytest.raises(ValueError, match="Unknown fault kind"):
         Fault("explode")
+
+
+def test_mock_face_refuses_every_other_url():
+    fake = make_fake()
+    with fake.mock(), pytest.raises(requests.ConnectionError):
+        requests.get("https://example.com/")

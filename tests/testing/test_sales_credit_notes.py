@@ -151,3 +151,17 @@ def test_credit_note_counter_required(api):
         api.post(f"{COMPANY}/creditNotes/counter")
         assert api.get(f"{COMPANY}/creditNotes/counter").json() == {"value": 10000}
     fake.assert_no_violations()
+
+
+def test_payment_touches_the_invoice_for_incremental_pulls(api):
+    from datetime import date
+
+    today = {"value": date(2024, 5, 1)}
+    fake = make_fake(today=lambda: today["value"])
+    with fake.mock():
+        invoice_id = new_invoice(api, new_contact(api))
+        today["value"] = date(2024, 5, 20)
+        fake.mark_invoice_paid("fiken-demo-as", invoice_id)
+        changed = api.get(f"{COMPANY}/invoices", params={"lastModifiedGe": "2024-05-20"}).json()
+    assert [(i["invoiceId"], i["sale"]["settled"]) for i in changed] == [(invoice_id, True)]
+    fake.assert_no_violations()

@@ -86,7 +86,7 @@ class Context:
         self,
         fake: FakeFiken,
         request: FakeRequest,
-        route: Route,
+        route: Route | None,
         path_params: dict[str, str],
         company: CompanyStore | None,
     ):

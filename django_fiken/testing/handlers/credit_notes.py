@@ -171,7 +171,6 @@ register_drafts(
         "add_attachment": "addAttachmentToCreditNoteDraft",
     },
     finalize=("createCreditNote", "createCreditNoteFromDraft", credit_from_draft),
-    owner="creditNote",
 )
 register_counter(
     "/creditNotes", "creditNote", "getCreditNoteCounter", "createCreditNoteCounter", "credit note"

@@ -79,7 +79,6 @@ def register_drafts(
     kind: str,
     names: dict[str, str],
     finalize: tuple[str, str, Callable[[Context, dict[str, Any]], str]] | None,
-    owner: str,
 ) -> None:
     """Routes for one kind of invoiceish draft: list/create, get/update/delete, attachments."""
     list_path = f"/companies/{{companySlug}}{base}"
@@ -142,7 +141,6 @@ def register_drafts(
             return ctx.created(location)
 
         add_route("POST", f"{item_path}/{action}", op_id, finalize_draft)
-    _ = owner
 
 
 def take_number(ctx: Context, counter: str, label: str) -> int:

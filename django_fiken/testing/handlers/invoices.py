@@ -107,6 +107,7 @@ def issue_invoice(
         **{k: v for k, v in (extra or {}).items() if v is not None},
     }
     ctx.store.invoices[invoice_id] = record
+    sale["_invoiceId"] = invoice_id
     if cash:
         add_payment(
             ctx, sale, {"date": issue_date, "account": payment_account, "amount": record["gross"]}
@@ -153,7 +154,6 @@ register_drafts(
         "add_attachment": "addAttachmentToInvoiceDraft",
     },
     finalize=("createInvoice", "createInvoiceFromDraft", issue_from_draft),
-    owner="invoice",
 )
 register_counter("/invoices", "invoice", "getInvoiceCounter", "createInvoiceCounter", "invoice")
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..http import ApiError, FakeResponse
 from ..state import HIDDEN_KEYS, public
 from .attachments import register_attachments
-from .base import Context, add_route, apply_filters, get_or_404, route, touch
+from .base import Context, add_route, apply_filters, get_or_404, route
 from .contacts import render_contact
 from .drafts import register_counter, register_drafts, save_draft, take_number
 from .invoices import dispatch
@@ -96,7 +96,6 @@ for _base, _collection, _kind, _prefix, _action, _issue, _counter_label in (
             "add_attachment": f"addAttachmentTo{_prefix}Draft",
         },
         finalize=(_action, f"{_action}FromDraft", _issue),
-        owner=_kind,
     )
     register_counter(
         _base.removesuffix("/drafts"),
@@ -683,6 +682,3 @@ def get_time_users(ctx: Context):
 @route("GET", f"{_C}/timeUsers/{{timeUserId}}", "getTimeUser")
 def get_time_user(ctx: Context):
     return ctx.ok(public(get_or_404(ctx.store.time_users, ctx.id("timeUserId"), "Time user")))
-
-
-_ = touch

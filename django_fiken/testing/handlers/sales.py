@@ -40,6 +40,9 @@ def recompute(ctx: Context, sale: dict[str, Any], settled_on: str | None = None)
     elif not sale["settled"]:
         sale.pop("settledDate", None)
     touch(ctx, sale)
+    invoice = ctx.store.invoices.get(sale.get("_invoiceId"))
+    if invoice is not None:  # an incremental pull (lastModifiedGe) must see the payment
+        touch(ctx, invoice)
 
 
 def create_sale(
