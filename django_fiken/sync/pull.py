@@ -264,15 +264,14 @@ def pull_collection(
             deleted_in_fiken=False,
             synced_at__lt=state.full_started_at,
         ).update(deleted_in_fiken=True)
-    finished = {
+    finished: dict[str, Any] = {
         "last_success_at": state.full_started_at if is_full else now,
-        "next_page": None,
-        "full_started_at": None,
         "last_error": "",
         "last_summary": counts.as_dict(),
     }
     if is_full:
-        finished["last_full_at"] = timezone.now()
+        # An incremental pull in between leaves a broken full pull's place alone.
+        finished.update(next_page=None, full_started_at=None, last_full_at=timezone.now())
     FikenSyncState.objects.filter(pk=state.pk).update(**finished)
     return counts
 

@@ -333,3 +333,22 @@ def test_a_queued_push_stays_pending_and_is_not_announced_twice(fake, company, t
     assert mirrored.sync_status == "pending"  # push still owes Fiken the shop's edit
     assert mirrored.email == "new@example.com"
     assert received == [("contact_changed", contact["contactId"], False)]
+
+
+def test_incremental_pull_between_keeps_a_broken_full_pulls_place(fake, company, settings):
+    settings.FIKEN = {**settings.FIKEN, "MAX_RETRIES": 0}
+    seed_contacts(fake, 250)
+    pull(company, full=True, only=["contacts"])
+
+    def fail_on_second_page(collection, page, page_count):
+        if page == 1:
+            fake.faults.fail_next(status=503, method="GET", path_regex=r"/contacts$")
+
+    with pytest.raises(ServerError):
+        pull(company, full=True, only=["contacts"], progress=fail_on_second_page)
+    pull(company, only=["contacts"])  # the schedule runs in between
+    state = FikenSyncState.objects.get(company=company, collection="contacts")
+    assert state.next_page == 1
+    fake.reset_stats()
+    pull(company, full=True, only=["contacts"])
+    assert list_calls(fake, "contacts") == 2  # pages 1 and 2
