@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 REPO_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = REPO_DIR / "tests" / "artifacts"
 DOCS_IMG_DIR = REPO_DIR / "docs" / "img"
-VIEWPORT = {"width": 1200, "height": 760}
+VIEWPORT = {"width": 1360, "height": 760}
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +55,8 @@ def page(browser, live_server) -> Iterator:
     """A fresh browser page whose relative URLs resolve against the live server."""
     context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="en-GB")
     context.set_default_timeout(10_000)
+    # The admin's navigation sidebar starts collapsed: screenshots show the content.
+    context.add_init_script("localStorage.setItem('django.admin.navSidebarIsOpen', 'false')")
     page = context.new_page()
     yield page
     context.close()
