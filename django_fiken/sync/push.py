@@ -397,7 +397,9 @@ def _record_sent(row: FikenInvoice, message: str) -> str:
     row.sent = True
     if row.state != InvoiceState.SENT:
         row.transition_to(InvoiceState.SENT, save=False)
-    row.save(update_fields=["sent", "state"])
+    # A send that failed before left its error on the mirror; this one reached Fiken.
+    row.sync_status, row.synced_at, row.last_error = SyncStatus.SYNCED, timezone.now(), ""
+    row.save(update_fields=["sent", "state", "sync_status", "synced_at", "last_error"])
     return message
 
 
