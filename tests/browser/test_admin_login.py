@@ -19,4 +19,7 @@ def test_operator_signs_in_and_sees_fiken_in_the_admin(page, screenshot):
     page.wait_for_selector("#site-name")
     assert page.url.endswith("/admin/")
     assert page.locator("#user-tools").inner_text().upper().startswith("WELCOME")
+    fiken = page.locator("#content-main .app-django_fiken")
+    for model in ("Fiken invoices", "Fiken contacts", "Fiken push jobs", "Fiken companies"):
+        assert fiken.get_by_role("link", name=model, exact=True).is_visible()
     screenshot(page, "admin-index")
