@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.socialaccount.models import SocialAccount
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -163,6 +164,16 @@ class CompanyAccessAdminMixin:
         if not self.company_lookup:
             return queryset.filter(pk__in=allowed.values("pk"))
         return queryset.filter(**{f"{self.company_lookup}__in": allowed.values("pk")})
+
+    def get_list_filter(self, request: Any) -> Any:
+        # A "company" sidebar filter would list every company; offer only the granted ones.
+        filters = super().get_list_filter(request)  # type: ignore[misc]
+        if request.user.is_superuser or not self.company_lookup:
+            return filters
+        return [
+            (item, admin.RelatedOnlyFieldListFilter) if item == self.company_lookup else item
+            for item in filters
+        ]
 
     def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         # Nobody may pick, in a form, a company their connection does not grant.

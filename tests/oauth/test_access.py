@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
 from django_fiken.auth import client_for
-from django_fiken.models import FikenCompany, FikenConnection, FikenContact
+from django_fiken.models import FikenCompany, FikenConnection, FikenContact, FikenProduct
 from django_fiken.oauth.access import (
     NO_LONGER_GRANTED,
     companies_for,
@@ -172,3 +172,18 @@ def test_the_pull_refreshes_company_access_first(kari, ola, fiken_app, fake):
     assert list(companies_for(kari).values_list("slug", flat=True)) == ["acme-as"]
     # Ola's refused account is left alone until Ola reconnects: no token call is spent on it.
     assert token_endpoint_calls(fake) == 0
+
+
+def test_admin_company_filter_offers_only_granted_companies(client, kari, ola, fiken_app, fake):
+    make_connected_account(kari, fake, app=fiken_app, companies=("kari-as",))
+    make_connected_account(ola, fake, app=fiken_app, companies=("ola-as",))
+    FikenCompany.objects.filter(slug="kari-as").update(name="Kari Handel AS")
+    FikenCompany.objects.filter(slug="ola-as").update(name="Ola Secret Holding AS")
+    for slug in ("kari-as", "ola-as"):
+        FikenProduct.objects.create(company=FikenCompany.objects.get(slug=slug), name=slug)
+    client.force_login(_staff(kari))
+
+    content = client.get("/admin/django_fiken/fikenproduct/").content.decode()
+
+    assert "Kari Handel AS" in content  # the company filter is there, with Kari's company
+    assert "Ola Secret Holding AS" not in content
