@@ -230,14 +230,16 @@ def get_or_404(collection: dict[int, dict[str, Any]], key: int, label: str) -> d
     return record
 
 
-def date_filters(ctx: Context, field: str, value_of: Callable[[dict], str | None]) -> Callable:
-    """A predicate for Fiken's date filter family: field, fieldLe, fieldLt, fieldGe, fieldGt."""
+def date_filters(
+    ctx: Context, field: str, value_of: Callable[[dict], str | None]
+) -> Callable[[dict], bool] | None:
+    """A predicate for Fiken's date filter family (field, fieldLe/Lt/Ge/Gt); None if unused."""
     bounds = {op: ctx.q_date(field + op) for op in ("", "Le", "Lt", "Ge", "Gt")}
     active = {op: d for op, d in bounds.items() if d is not None}
+    if not active:
+        return None
 
     def keep(record: dict) -> bool:
-        if not active:
-            return True
         raw = value_of(record)
         if raw is None:
             return False
@@ -272,7 +274,11 @@ def apply_filters(
         if flag is not None:
             predicates.append(lambda r, g=getter, f=flag: bool(g(r)) == f)
     for name, getter in (dates or {}).items():
-        predicates.append(date_filters(ctx, name, getter))
+        predicate = date_filters(ctx, name, getter)
+        if predicate is not None:
+            predicates.append(predicate)
+    if not predicates:
+        return [r for r in records if not r.get("_deleted")]
     return [r for r in records if not r.get("_deleted") and all(p(r) for p in predicates)]
 
 

@@ -101,9 +101,10 @@ def get_contacts(ctx: Context):
     if "group" in ctx.query:
         items = [r for r in items if ctx.query["group"] in r.get("groups", [])]
     sort = ctx.query.get("sortBy", "createdDate asc")
-    field, _, direction = sort.partition(" ")
-    key = "lastModifiedDate" if field == "lastModified" else "createdDate"
-    items.sort(key=lambda r: (r.get(key) or "", r["contactId"]), reverse=direction == "desc")
+    if sort != "createdDate asc":  # stored in creation order already
+        field, _, direction = sort.partition(" ")
+        key = "lastModifiedDate" if field == "lastModified" else "createdDate"
+        items.sort(key=lambda r: (r.get(key) or "", r["contactId"]), reverse=direction == "desc")
     return ctx.page(items, render_contact)
 
 
