@@ -202,3 +202,17 @@ def test_a_revoked_grant_surfaces_through_the_client_and_breaks_the_connection(
 
     assert token_endpoint_calls(fake) == 1
     assert not FikenConnection.objects.get().is_active
+
+
+def test_no_token_reaches_the_logs(kari, fiken_app, fake, caplog):
+    caplog.set_level("DEBUG")
+    account, token = make_connected_account(kari, fake, app=fiken_app, expires_in=0)
+    new = OAuthTokenProvider(account).get_token()
+    fake.auth.revoke(new)
+    with pytest.raises(RefreshRefused):
+        OAuthTokenProvider(account).refresh()
+
+    assert caplog.records  # the refusal was logged
+    stored = SocialToken.objects.get(account=account)
+    for secret in {token.token, token.token_secret, new, stored.token_secret, "shop-client-secret"}:
+        assert secret not in caplog.text
