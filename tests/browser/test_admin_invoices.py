@@ -116,7 +116,7 @@ def test_operator_finalizes_sends_and_retries_a_failed_send(
     )
     run_action(page, INVOICES, str(invoice.customer), "send_invoices")
     page.wait_for_selector("input[name=apply]")
-    screenshot(page, "admin-send-invoice-form", size=(1360, 560))
+    screenshot(page, "admin-send-invoice-form", size=(1360, 440))
     page.click("input[name=apply]")
     assert "Queued sending for 1 object" in messages(page)
     drain(failing=True)
@@ -149,7 +149,7 @@ def test_operator_finalizes_sends_and_retries_a_failed_send(
         .inner_text()
         == "Succeeded"
     )
-    screenshot(page, "admin-push-jobs", size=(1360, 460))
+    screenshot(page, "admin-push-jobs", size=(1360, 600))
 
     assert "Sent" in state_cell(page, invoice)
     screenshot(page, "admin-invoices", size=(1360, 420))
