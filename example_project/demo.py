@@ -372,6 +372,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if not args.smoke else 130
     except DemoFailed as exc:
         say(f"FAILED: {exc}")
+        if args.smoke:
+            for child in demo.children:
+                say(f"last lines of {child.name}'s log:\n{child.log_tail(15)}")
         return 1
     finally:
         demo.stop_all()

@@ -111,6 +111,11 @@ class Command(BaseCommand):
                 host_key=order.reference, state=InvoiceState.SENT
             ).first(),
         )
+        in_fiken = [
+            i for i in fake.records(slug, "invoices") if i.get("invoiceId") == invoice.fiken_id
+        ]
+        if [i.get("orderReference") for i in in_fiken] != [order.reference]:
+            raise CommandError(f"The fake holds no invoice {invoice.fiken_id} for {order}")
         self.step(
             f"invoice issued and sent: number {invoice.invoice_number}, KID {invoice.kid or '-'}, "
             f"{format_nok(invoice.gross)} incl. VAT, due {invoice.due_date}"
