@@ -271,8 +271,9 @@ class FakeFiken:
         """Answer one request; may return a transport-failure ``outcome`` for the face."""
         request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
         request.request_id = request_id
-        key = limit_key(request.bearer_token) if request.area == "api" else "oauth"
-        in_flight = self.stats.started(key)
+        limited = request.area == "api"
+        key = limit_key(request.bearer_token) if limited else "oauth"
+        in_flight = self.stats.started(key, limited)
         response = FakeResponse(500)
         try:
             response = self._handle(request, key, in_flight)
@@ -290,6 +291,7 @@ class FakeFiken:
                     response.outcome,
                     request.area,
                 ),
+                limited,
             )
         return response
 

@@ -52,11 +52,17 @@ class Stats:
             self._calls: list[Call] = []
 
     # -- lifecycle of one request ------------------------------------------------------------
-    def started(self, key: str) -> int:
-        """Record a request start; returns how many requests of this key are now in flight."""
+    def started(self, key: str, limited: bool = True) -> int:
+        """Record a request start; returns how many requests of this key are now in flight.
+
+        ``limited=False`` (OAuth endpoints, which Fiken's API limits do not cover) only counts
+        the request; it takes no part in the in-flight and rate peaks.
+        """
         now = self._clock()
         with self._lock:
             self.total_requests += 1
+            if not limited:
+                return 0
             self._in_flight += 1
             self._in_flight_by_key[key] += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
@@ -73,10 +79,11 @@ class Stats:
                     self.max_rate_by_key[key] = max(self.max_rate_by_key[key], len(window))
             return self._in_flight_by_key[key]
 
-    def finished(self, key: str, call: Call) -> None:
+    def finished(self, key: str, call: Call, limited: bool = True) -> None:
         with self._lock:
-            self._in_flight -= 1
-            self._in_flight_by_key[key] -= 1
+            if limited:
+                self._in_flight -= 1
+                self._in_flight_by_key[key] -= 1
             if call.status == 429:
                 self.rate_limited += 1
             self._calls.append(call)

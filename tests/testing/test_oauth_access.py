@@ -156,6 +156,16 @@ def test_personal_token_without_access_gets_403(oauth_fake):
     assert requests.get(f"{API}/companies/unknown-as", headers=_bearer(TOKEN)).status_code == 403
 
 
+def test_oauth_calls_are_logged_but_not_rate_limited(oauth_fake):
+    _token(grant_type="authorization_code", code=_authorize(), redirect_uri=REDIRECT)
+    assert [c.path for c in oauth_fake.stats.calls() if c.area == "oauth"] == [
+        "/authorize",
+        "/token",
+    ]
+    assert oauth_fake.stats.total_requests == 2
+    assert oauth_fake.stats.max_in_flight == 0 and oauth_fake.stats.max_rate == 0
+
+
 def test_missing_or_unknown_token_is_401(oauth_fake):
     assert requests.get(f"{COMPANY}/contacts").status_code == 401
     assert requests.get(f"{COMPANY}/contacts", headers=_bearer("made-up")).status_code == 401
