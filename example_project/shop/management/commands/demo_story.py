@@ -121,7 +121,7 @@ class Command(BaseCommand):
             f"{format_nok(invoice.gross)} incl. VAT, due {invoice.due_date}"
         )
 
-        fake.mark_invoice_paid(slug, invoice.fiken_id)
+        call_command("demo_pay", order.pk, stdout=self.stdout)
         self.step(f"invoice settled in Fiken: the fake recorded payment of {invoice}")
 
         call_command("fiken_sync", company=slug, stdout=self.stdout)
