@@ -20,7 +20,7 @@ from .handlers.base import Context
 from .http import ApiError, FakeRequest, FakeResponse, error_response
 from .oauth import handle_oauth
 from .spec import ResponseMode, SpecError, build_validator, operations
-from .state import CompanyStore, State, public
+from .state import CompanyStore, State
 from .stats import Call, RateLimiter, Stats
 
 if TYPE_CHECKING:
@@ -373,4 +373,4 @@ class FakeFiken:
             raise SpecError(f"The fake Fiken produced a response that breaks the spec: {message}")
 
 
-__all__ = ["FakeFiken", "Violation", "public"]
+__all__ = ["DEFAULT_API_BASE", "DEFAULT_OAUTH_BASE", "FakeFiken", "Violation"]
