@@ -13,6 +13,7 @@ treats any job left ``running`` as ambiguous: it looks in Fiken before creating 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.signals import post_migrate
 from django.utils import timezone
@@ -85,24 +86,21 @@ def worker_id() -> str:
 
 def claim_lease(company_id: int, owner: str) -> bool:
     """Take the company's lease if it is free or expired; True when ``owner`` now holds it."""
-    PushLease.objects.get_or_create(company_id=company_id)
+    with contextlib.suppress(IntegrityError):  # another worker created it just now
+        PushLease.objects.get_or_create(company_id=company_id)
     now = timezone.now()
     until = now + timedelta(seconds=float(_queue("LEASE_SECONDS")))
+    free = Q(owner="") | Q(owner=owner) | Q(leased_until__lt=now)
+    leases = PushLease.objects.filter(company_id=company_id)
+    if not connection.features.has_select_for_update_skip_locked:
+        # SQLite: no row locks, and a read-then-write transaction can fail with "database is
+        # locked"; the conditional UPDATE alone is atomic there.
+        return bool(leases.filter(free).update(owner=owner, leased_until=until))
     with transaction.atomic():
-        lease = (
-            PushLease.objects.select_for_update(skip_locked=True)
-            .filter(company_id=company_id)
-            .first()
-        )
+        lease = leases.select_for_update(skip_locked=True).first()
         if lease is None:  # another worker is claiming it this very moment
             return False
-        # The conditional UPDATE makes the claim atomic on SQLite too, which has no row locks.
-        claimed = (
-            PushLease.objects.filter(pk=lease.pk)
-            .filter(Q(owner="") | Q(owner=owner) | Q(leased_until__lt=now))
-            .update(owner=owner, leased_until=until)
-        )
-    return bool(claimed)
+        return bool(leases.filter(pk=lease.pk).filter(free).update(owner=owner, leased_until=until))
 
 
 def renew_lease(company_id: int, owner: str) -> bool:

@@ -24,7 +24,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
@@ -501,33 +501,31 @@ def enqueue(
     the same kind for the same target is reused, its payload replaced.
     """
     content_type = ContentType.objects.get_for_model(type(target))
-    with transaction.atomic():
-        job = (
-            PushJob.objects.select_for_update()
-            .filter(
-                kind=kind,
-                target_type=content_type,
-                target_id=target.pk,
-                status=JobStatus.PENDING,
-            )
-            .first()
-        )
-        if job is None:
-            job = PushJob.objects.create(
-                company_id=target.company_id,
-                kind=kind,
-                target_type=content_type,
-                target_id=target.pk,
-                host_type=ContentType.objects.get_for_model(type(host)) if host else None,
-                host_id=str(host.pk) if host is not None else "",
-                payload=payload or {},
-                next_attempt_at=timezone.now() + timedelta(seconds=delay),
-            )
-        elif payload is not None:
-            job.payload = payload
-            job.save(update_fields=["payload", "updated_at"])
-        schedule_drain(target.company_id)
-    return job
+    pending = PushJob.objects.filter(
+        kind=kind, target_type=content_type, target_id=target.pk, status=JobStatus.PENDING
+    )
+    for _ in range(3):
+        if payload is not None and pending.update(payload=payload, updated_at=timezone.now()):
+            job = pending.first()
+        elif (job := pending.first()) is None:
+            try:
+                with transaction.atomic():  # a savepoint: a concurrent insert must not break
+                    job = PushJob.objects.create(  # the caller's transaction
+                        company_id=target.company_id,
+                        kind=kind,
+                        target_type=content_type,
+                        target_id=target.pk,
+                        host_type=ContentType.objects.get_for_model(type(host)) if host else None,
+                        host_id=str(host.pk) if host is not None else "",
+                        payload=payload or {},
+                        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+                    )
+            except IntegrityError:  # one was created meanwhile: reuse it
+                continue
+        if job is not None:
+            schedule_drain(target.company_id)
+            return job
+    raise RuntimeError(f"Could not enqueue {kind} for {target!r}")
 
 
 def schedule_drain(company_id: int, *, using: str | None = None) -> None:

@@ -55,7 +55,7 @@ class Cluster:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        self._signal(signal.SIGTERM)
+        self.process.send_signal(signal.SIGTERM)  # the cluster's sentinel stops its children
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -12,6 +12,9 @@ class CustomerAdapter(adapters.ContactAdapter):
     def host_key(self, obj: Customer) -> str:
         return f"customer-{obj.pk}"
 
+    def company(self, obj: Customer) -> str | None:
+        return obj.fiken_company or None
+
     def to_contact(self, obj: Customer) -> adapters.ContactData:
         return adapters.ContactData(
             name=obj.name,
@@ -30,6 +33,9 @@ class OrderAdapter(adapters.InvoiceAdapter):
 
     def host_key(self, obj: Order) -> str:
         return f"order-{obj.pk}"
+
+    def company(self, obj: Order) -> str | None:
+        return obj.customer.fiken_company or None
 
     def should_invoice(self, obj: Order) -> bool:
         return obj.status == Order.Status.PAID

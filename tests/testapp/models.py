@@ -9,6 +9,8 @@ class Customer(models.Model):
     org_number = models.CharField(max_length=20, blank=True, default="")
     phone = models.CharField(max_length=32, blank=True, default="")
     city = models.CharField(max_length=100, blank=True, default="")
+    # The Fiken company this customer is booked in (slug); empty means FIKEN["COMPANY_SLUG"].
+    fiken_company = models.CharField(max_length=100, blank=True, default="")
     # Not pushed to Fiken: saving a change here must not enqueue anything.
     loyalty_points = models.IntegerField(default=0)
 
