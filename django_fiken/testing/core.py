@@ -329,10 +329,10 @@ class FakeFiken:
                 raise ApiError(401, "Missing, unknown, expired or revoked access token")
             route, params = handlers.match(request.method, request.path)
             if self.validator:
-                errors = self.validator.request_errors(request, route.template, params)
+                status, errors = self.validator.request_errors(request, route.template, params)
                 if errors:
                     self._record_violation(request, errors)
-                    raise ApiError(400, *errors)
+                    raise ApiError(status, *errors)
             company = None
             if "companySlug" in params:
                 slug = params["companySlug"]

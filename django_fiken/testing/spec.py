@@ -160,6 +160,17 @@ def _messages(exc: BaseException) -> list[str]:
     return [head, *found] if found else [head]
 
 
+def _is_media_type_error(exc: BaseException) -> bool:
+    from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MediaTypeNotFound):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class SpecValidator:
     """Checks requests and responses of one fake; thread-safe (openapi-core is stateless)."""
 
@@ -180,14 +191,19 @@ class SpecValidator:
 
     def request_errors(
         self, request: FakeRequest, path_pattern: str, path_params: dict[str, str]
-    ) -> list[str]:
+    ) -> tuple[int, list[str]]:
+        """(status to answer, messages) for an invalid request; (0, []) when it is valid.
+
+        A body in a media type the operation does not take is 415, as Fiken answers it; every
+        other violation is 400.
+        """
         if not self.validate_requests:
-            return []
+            return 0, []
         try:
             self.openapi.validate_request(_SpecRequest(request, path_pattern, path_params))
         except Exception as exc:  # openapi-core raises a family of validation errors
-            return _messages(exc)
-        return []
+            return (415 if _is_media_type_error(exc) else 400), _messages(exc)
+        return 0, []
 
     def response_errors(
         self,

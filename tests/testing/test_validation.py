@@ -210,3 +210,12 @@ def test_every_company_list_answers_spec_valid_on_an_empty_company(fake, api):
             else 200
         )
         assert response.status_code == expected, (template, response.text)
+
+
+def test_wrong_media_type_is_415_and_a_violation(api):
+    fake = make_fake()
+    with fake.mock():
+        response = api.post(f"{COMPANY}/contacts", data={"name": "Kari"})  # form, not JSON
+    assert response.status_code == 415
+    assert "application/json" in response.json()["error_description"]
+    assert len(fake.violations) == 1
