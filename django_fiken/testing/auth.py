@@ -53,8 +53,11 @@ class AccessToken:
     expires_at: float | None = None  # None: never (personal tokens)
     grant: Grant | None = None
     revoked: bool = False
+    everywhere: bool = False  # a personal token added without companies or user: any company
 
     def reaches(self, slug: str) -> bool:
+        if self.everywhere:
+            return True
         allowed = self.companies if self.companies is not None else self.user.companies
         return slug in allowed
 
@@ -110,12 +113,15 @@ class AuthRegistry:
     def add_personal_token(
         self, token: str, companies: Iterable[str] | None = None, user: User | None = None
     ) -> AccessToken:
+        """A never-expiring token; without ``companies`` it reaches every company of ``user``,
+        or every company of the fake when no user is given either."""
         with self._lock:
+            everywhere = companies is None and user is None
             user = user or self.default_user()
             reach = frozenset(companies) if companies is not None else None
             if reach:
                 user.companies |= reach
-            record = AccessToken(user=user, companies=reach)
+            record = AccessToken(user=user, companies=reach, everywhere=everywhere)
             self._tokens[token] = record
             return record
 

@@ -134,7 +134,11 @@ class FakeFiken:
     def add_personal_token(
         self, token: str, companies: Iterable[str] | None = None, user: User | None = None
     ) -> AccessToken:
-        """A never-expiring token reaching ``companies`` (default: every company of its user)."""
+        """A never-expiring token reaching ``companies``.
+
+        Without ``companies`` it reaches every company of ``user``, or, with no user either,
+        every company of the fake.
+        """
         return self.auth.add_personal_token(token, companies, user)
 
     def add_oauth_client(self, client_id: str, secret: str, redirect_uris: Iterable[str] = ()):

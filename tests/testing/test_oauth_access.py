@@ -169,3 +169,17 @@ def test_oauth_calls_are_logged_but_not_rate_limited(oauth_fake):
 def test_missing_or_unknown_token_is_401(oauth_fake):
     assert requests.get(f"{COMPANY}/contacts").status_code == 401
     assert requests.get(f"{COMPANY}/contacts", headers=_bearer("made-up")).status_code == 401
+
+
+def test_personal_token_without_companies_reaches_every_company():
+    fake = make_fake()
+    fake.add_company("third-as")
+    fake.add_personal_token("master")
+    limited_user = fake.add_user("ola@example.com", companies=["third-as"])
+    fake.add_personal_token("ola-token", user=limited_user)
+    with fake.mock():
+        for slug in ("fiken-demo-as", "third-as"):
+            assert requests.get(f"{API}/companies/{slug}", headers=_bearer("master")).ok
+        assert requests.get(f"{API}/companies/third-as", headers=_bearer("ola-token")).ok
+        denied = requests.get(f"{API}/companies/fiken-demo-as", headers=_bearer("ola-token"))
+        assert denied.status_code == 403
