@@ -392,6 +392,13 @@ def register(
         adapter = cls(model_class)
         if isinstance(adapter, InvoiceAdapter):
             adapter.validate_policy()
+        if isinstance(adapter, ContactAdapter):
+            unknown = set(adapter.matching_keys) - set(MATCHING_KEYS)
+            if unknown:
+                raise ImproperlyConfigured(
+                    f"{cls.__name__}.matching_keys: unknown {sorted(unknown)}; "
+                    f"use some of {', '.join(MATCHING_KEYS)}"
+                )
         _registry[model_class] = adapter
         _connect(model_class)
         return cls

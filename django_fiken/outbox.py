@@ -17,7 +17,7 @@ mirror and the job, and the worker reports it.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -28,7 +28,7 @@ from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
-from django_fiken import adapters
+from django_fiken import adapters, validation
 from django_fiken.conf import fiken_settings
 from django_fiken.models import (
     FikenCompany,
@@ -526,6 +526,22 @@ def enqueue(
             schedule_drain(target.company_id)
             return job
     raise RuntimeError(f"Could not enqueue {kind} for {target!r}")
+
+
+def register_payment(invoice: FikenInvoice, *, amount: int, paid_on: date, account: str) -> PushJob:
+    """Queue a payment on an issued invoice's sale (money received outside Fiken).
+
+    ``amount`` is øre, ``account`` the account it was paid into (e.g. ``"1920:10001"``).
+    """
+    problems = validation.Problems()
+    problems.add("amount", validation.ore_problem(amount))
+    if isinstance(amount, int) and not isinstance(amount, bool) and amount == 0:
+        problems.add("amount", "a payment of 0 øre registers nothing")
+    problems.add("paid_on", validation.date_problem(paid_on))
+    problems.add("account", validation.account_code_problem(account))
+    problems.raise_if_any()
+    payload = {"date": paid_on.isoformat(), "account": account, "amount": amount}
+    return enqueue(JobKind.REGISTER_PAYMENT, invoice, payload=payload)
 
 
 def schedule_drain(company_id: int, *, using: str | None = None) -> None:

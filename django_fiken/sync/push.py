@@ -114,7 +114,10 @@ def ensure_contact(ctx: PushContext, spec: dict[str, Any], *, update: bool) -> F
         defaults={"name": body["name"], "is_customer": True},
     )
     if contact.fiken_id is None:
-        found = find_contact(ctx, body, spec.get("matching_keys") or ["member_number"])
+        keys = list(spec.get("matching_keys") or [])
+        if "member_number" not in keys:  # the host key is how a retry finds its own create
+            keys.insert(0, "member_number")
+        found = find_contact(ctx, body, keys)
         if found is not None:
             _adopt_contact(contact, found)
             ctx.fiken.contacts.update(found, body)  # writes our memberNumberString on it

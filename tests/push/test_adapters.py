@@ -101,3 +101,11 @@ def test_order_adapter_maps_the_order():
         ("Sokker", 19900, 2)
     ]
     assert data.resolved_bank_account() == "1920:10001"  # FIKEN["DEFAULT_BANK_ACCOUNT"]
+
+
+def test_unknown_matching_keys_are_refused():
+    class Bad(adapters.ContactAdapter):
+        matching_keys = ("member_number", "phone")
+
+    with pytest.raises(ImproperlyConfigured, match="unknown \\['phone'\\]"):
+        adapters.register(OrderLine, Bad)

@@ -293,3 +293,33 @@ def test_orphan_with_a_newer_pending_sibling_is_superseded(company):
     old, new = PushJob.objects.order_by("pk")
     assert old.status == JobStatus.CANCELLED and "Superseded" in old.last_error
     assert new.status == JobStatus.PENDING and new.ambiguous
+
+
+# --------------------------------------------------------------------------- calls per order
+
+
+@pytest.mark.parametrize(("via_draft", "expected"), [(True, 4), (False, 3)])
+def test_calls_per_paid_order(fake, drain, monkeypatch, via_draft, expected):
+    """A known customer, a known bank account, an initialised counter: the steady state."""
+    monkeypatch.setattr(OrderAdapter, "via_draft", via_draft)
+    fake.initialise_counters(SLUG)
+    customer = Customer.objects.create(name="Ola AS", email="ola@example.no")
+    make_paid_order(customer)
+    drain()
+    fake.reset_stats()
+    order = make_paid_order(customer)
+    drain()
+    calls = [f"{c.method} {c.path.split(SLUG)[1]}" for c in fake.stats.calls()]
+    assert len(calls) == expected, calls
+    assert invoice_for(order).state == "sent"
+
+
+def test_register_payment_refuses_bad_input(company):
+    invoice = FikenInvoice.objects.create(company=company, state="issued", fiken_id=1)
+    with pytest.raises(outbox.ValidationError) as caught:
+        outbox.register_payment(invoice, amount=99.5, paid_on="2026-11-03", account="bank")
+    assert set(caught.value.errors) == {"amount", "paid_on", "account"}
+    job = outbox.register_payment(
+        invoice, amount=24875, paid_on=datetime.date(2026, 11, 3), account="1920:10001"
+    )
+    assert job.payload == {"date": "2026-11-03", "account": "1920:10001", "amount": 24875}
