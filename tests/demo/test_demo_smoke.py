@@ -1,7 +1,8 @@
 """The README's first command, proven: ``demo.py --smoke`` plays the whole story and exits 0.
 
 It starts real processes (fake Fiken HTTP server, django-q2 cluster, runserver) with its own
-throw-away database, so it needs nothing from the test database.
+throw-away database, so it needs nothing from the test database: SQLite and the ORM broker in
+the SQLite run of the suite, PostgreSQL and Redis in the PostgreSQL run.
 """
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ STEPS = [
 @pytest.mark.slow
 def test_demo_smoke_run_plays_the_whole_story():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DEMO_", "DJANGO_"))}
+    if os.environ.get("FIKEN_TEST_DB") == "postgres":
+        # The PostgreSQL run of the suite plays the story the way several machines would run
+        # it: PostgreSQL, django-q2 on Redis, the limiter's lock in Redis. Its own database
+        # and Redis db, so a developer's demo data is left alone.
+        env.update(
+            DEMO_DB="postgres",
+            DEMO_BROKER="redis",
+            DEMO_PGDATABASE="test_fiken_demo_smoke",
+            REDIS_URL="redis://127.0.0.1:6379/9",
+        )
     env.setdefault("FIKEN_OPENAPI_SPEC", str(REPO_DIR.parent / "shared" / "fiken" / "openapi.yaml"))
     result = subprocess.run(
         [sys.executable, str(DEMO), "--smoke"],
