@@ -7,6 +7,7 @@ so one odd object never stops a pull, and money never becomes a float.
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -24,19 +25,22 @@ def to_date(value: Any) -> date | None:
         return None
 
 
-def to_int(value: Any) -> int | None:
+def to_int(value: Any, *, bits: int = 64) -> int | None:
+    """A whole number that fits a ``bits``-wide signed column, else ``None``."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    limit = 2 ** (bits - 1)
+    return number if -limit <= number < limit else None
 
 
 def to_ore(value: Any) -> int:
     """Amounts come as integer øre; a stray float is rounded, anything else becomes 0."""
-    if isinstance(value, float):
-        return round(value)
+    if isinstance(value, float) and math.isfinite(value):
+        value = round(value)
     number = to_int(value)
     return number if number is not None else 0
 
@@ -58,11 +62,15 @@ def to_uuid(value: Any) -> str | None:
         return None
 
 
-def to_decimal(value: Any) -> Decimal | None:
+def to_decimal(value: Any, *, max_digits: int = 14, places: int = 4) -> Decimal | None:
+    """A decimal that fits a ``DecimalField(max_digits, places)``, rounded to ``places``."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        if not number.is_finite() or abs(number) >= Decimal(10) ** (max_digits - places):
+            return None
+        return number.quantize(Decimal(1).scaleb(-places))
     except (InvalidOperation, ValueError):
         return None
 
