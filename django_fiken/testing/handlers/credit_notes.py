@@ -206,6 +206,12 @@ def send_credit_note(ctx: Context):
     data = ctx.json()
     with ctx.state.lock:
         record = get_or_404(ctx.store.credit_notes, data.get("creditNoteId"), "Credit note")
-        dispatch(ctx, record, data, "creditNote", record["creditNoteId"])
-        record.pop("dispatches", None)  # creditNoteResult has no dispatches field
+        dispatch(
+            ctx,
+            data,
+            kind="creditNote",
+            key=record["creditNoteId"],
+            customer_id=record["_customerId"],
+        )
+        touch(ctx, record)
     return ctx.empty(200)

@@ -239,22 +239,22 @@ DISPATCH_TYPES = {"email", "sms", "ehf", "letter", "efaktura"}
 
 
 def dispatch(
-    ctx: Context, record: dict[str, Any], data: dict[str, Any], kind: str, key: int
-) -> None:
+    ctx: Context, data: dict[str, Any], *, kind: str, key: int, customer_id: int | None
+) -> dict[str, str]:
+    """Check a send request (sendInvoiceishRequest), record it in ``store.sent``.
+
+    Returns the ``dispatchResult`` for documents that list their dispatches.
+    """
     methods = data.get("method") or []
     if not methods:
         raise ApiError(400, "method must name at least one way to send")
     chosen = methods[0] if methods[0] in DISPATCH_TYPES else "email"
     if chosen == "email" and not (
-        data.get("recipientEmail")
-        or ctx.store.contacts.get(record.get("_customerId"), {}).get("email")
+        data.get("recipientEmail") or ctx.store.contacts.get(customer_id, {}).get("email")
     ):
         raise ApiError(400, "The customer has no email address and no recipientEmail was given")
-    record.setdefault("dispatches", []).append(
-        {"date": ctx.state.today_iso(), "dispatchType": chosen}
-    )
-    touch(ctx, record)
     ctx.store.sent.append((kind, key, dict(data)))
+    return {"date": ctx.state.today_iso(), "dispatchType": chosen}
 
 
 @route("POST", "/companies/{companySlug}/invoices/send", "sendInvoice")
@@ -262,5 +262,14 @@ def send_invoice(ctx: Context):
     data = ctx.json()
     with ctx.state.lock:
         record = get_or_404(ctx.store.invoices, data.get("invoiceId"), "Invoice")
-        dispatch(ctx, record, data, "invoice", record["invoiceId"])
+        record["dispatches"].append(
+            dispatch(
+                ctx,
+                data,
+                kind="invoice",
+                key=record["invoiceId"],
+                customer_id=record["_customerId"],
+            )
+        )
+        touch(ctx, record)
     return ctx.empty(200)

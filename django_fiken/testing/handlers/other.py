@@ -135,9 +135,11 @@ def send_offer(ctx: Context):
     data = ctx.json()
     with ctx.state.lock:
         record = get_or_404(ctx.store.offers, data.get("offerId"), "Offer")
-        record["_customerId"] = record["contactId"]
-        dispatch(ctx, record, data, "offer", record["offerId"])
-        record.pop("lastModifiedDate", None)  # offers carry no lastModifiedDate
+        record["dispatches"].append(
+            dispatch(
+                ctx, data, kind="offer", key=record["offerId"], customer_id=record["contactId"]
+            )
+        )
     return ctx.empty(200)
 
 
