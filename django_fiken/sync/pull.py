@@ -258,12 +258,7 @@ def pull_collection(
     if collection == Collection.INVOICES and not is_full:
         counts.add(pull_settlements(client, company, since, now=now))
     if is_full and source.detect_deletions:
-        counts.deleted = source.model.objects.filter(
-            company=company,
-            fiken_id__isnull=False,
-            deleted_in_fiken=False,
-            synced_at__lt=state.full_started_at,
-        ).update(deleted_in_fiken=True)
+        counts.add(confirm_missing(client, company, source, state.full_started_at))
     finished: dict[str, Any] = {
         "last_success_at": state.full_started_at if is_full else now,
         "last_error": "",
@@ -273,6 +268,41 @@ def pull_collection(
         # An incremental pull in between leaves a broken full pull's place alone.
         finished.update(next_page=None, full_started_at=None, last_full_at=timezone.now())
     FikenSyncState.objects.filter(pk=state.pk).update(**finished)
+    return counts
+
+
+def confirm_missing(
+    client: Any, company: FikenCompany, source: Source, started_at: datetime
+) -> Counts:
+    """After a full pull, ask Fiken about each row the lists did not show.
+
+    A row can be missing from a list because it was deleted, but also because a list leaves
+    some objects out (inactive ones, say) or an object moved between pages while they were
+    read. Only a 404 from Fiken marks a row ``deleted_in_fiken``; anything else is upserted.
+    """
+    from django_fiken.client.errors import NotFound
+
+    counts = Counts()
+    scope = client.company(company.slug)
+    missing = (
+        source.model.objects.filter(
+            company=company,
+            fiken_id__isnull=False,
+            deleted_in_fiken=False,
+            synced_at__lt=started_at,
+        )
+        .values_list("pk", "fiken_id")
+        .iterator(chunk_size=500)
+    )
+    for pk, fiken_id in missing:
+        try:
+            payload = source.fetch_one(scope, fiken_id)
+        except NotFound:
+            counts.deleted += source.model.objects.filter(pk=pk).update(deleted_in_fiken=True)
+            continue
+        found = upsert(source, company, [payload], now=timezone.now(), touch_unchanged=True)
+        found.pages = 0
+        counts.add(found)
     return counts
 
 

@@ -352,3 +352,22 @@ def test_incremental_pull_between_keeps_a_broken_full_pulls_place(fake, company,
     fake.reset_stats()
     pull(company, full=True, only=["contacts"])
     assert list_calls(fake, "contacts") == 2  # pages 1 and 2
+
+
+def test_a_row_the_list_left_out_is_asked_for_before_being_called_deleted(fake, company, today):
+    _, hidden = seed_contacts(fake, 2)
+    pull(company, full=True, only=["contacts"])
+    # The list leaves the contact out (as Fiken's might, for an inactive one, or when it moves
+    # between pages while they are read), but Fiken still has it.
+    records = fake.store(SLUG).contacts
+    hidden_record = records.pop(hidden["contactId"])
+    hidden_record["inactive"] = True
+
+    def put_it_back(collection, page, page_count):
+        records[hidden["contactId"]] = hidden_record
+
+    summary = pull(company, full=True, only=["contacts"], progress=put_it_back)
+    mirrored = FikenContact.objects.get(fiken_id=hidden["contactId"])
+    assert not mirrored.deleted_in_fiken
+    assert mirrored.inactive
+    assert summary["contacts"].deleted == 0 and summary["contacts"].updated == 1
