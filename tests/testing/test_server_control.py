@@ -162,6 +162,12 @@ def _start(argv: list[str], env: dict | None = None) -> tuple[subprocess.Popen, 
     return process, printed
 
 
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+    process.stdout.close()
+
+
 @pytest.mark.slow
 def test_python_m_server_with_demo():
     process, printed = _start(
@@ -190,8 +196,7 @@ def test_python_m_server_with_demo():
         assert banks.json()[0]["accountCode"] == "1920:10001"
         RemoteFake(api).assert_no_violations()
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        _stop(process)
 
 
 @pytest.mark.slow
@@ -214,8 +219,7 @@ def test_management_command_uses_the_settings_token():
         user = requests.get(f"{api}/user", headers={"Authorization": f"Bearer {TOKEN}"})
         assert user.status_code == 200
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        _stop(process)
 
 
 def test_fake_fiken_fixture_uses_the_settings(fake_fiken):
