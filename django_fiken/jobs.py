@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.signals import post_migrate
@@ -68,6 +69,8 @@ PERMANENT_ERRORS = (
     ValidationError,
     IllegalTransition,
     PermanentFailure,
+    ObjectDoesNotExist,  # the mirror was deleted while the job waited
+    ImproperlyConfigured,  # no connection reaches the company, no token...
 )
 
 
@@ -237,8 +240,8 @@ def run_job(job: PushJob, context_factory: Callable[[PushJob], PushContext], own
     if not _start(job, owner):
         return job.status
     handler = HANDLERS[job.kind]
-    target = job.target_type.get_object_for_this_type(pk=job.target_id)
     try:
+        target = job.target_type.get_object_for_this_type(pk=job.target_id)
         result = handler(context_factory(job), target)
     except PERMANENT_ERRORS as exc:
         message = describe_error(exc)

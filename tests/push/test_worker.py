@@ -323,3 +323,23 @@ def test_register_payment_refuses_bad_input(company):
         invoice, amount=24875, paid_on=datetime.date(2026, 11, 3), account="1920:10001"
     )
     assert job.payload == {"date": "2026-11-03", "account": "1920:10001", "amount": 24875}
+
+
+def test_a_company_without_a_connection_fails_its_jobs_clearly(fake, drain, company):
+    from django_fiken.models import FikenConnection
+
+    FikenConnection.objects.update(is_active=False)
+    Customer.objects.create(name="Kari")
+    drain()
+    job = PushJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert "No active Fiken connection reaches company" in job.last_error
+
+
+def test_a_job_whose_mirror_was_deleted_fails(fake, drain):
+    Customer.objects.create(name="Kari")
+    PushJob.objects.update(target_id=999999)
+    drain()
+    job = PushJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert "does not exist" in job.last_error
