@@ -294,6 +294,7 @@ class FakeFiken:
                     key,
                     response.outcome,
                     request.area,
+                    request.operation_id,
                 ),
                 limited,
             )
@@ -332,6 +333,7 @@ class FakeFiken:
             if token is None:
                 raise ApiError(401, "Missing, unknown, expired or revoked access token")
             route, params = handlers.match(request.method, request.path)
+            request.operation_id = route.operation_id
             if self.validator:
                 status, errors = self.validator.request_errors(request, route.template, params)
                 if errors:

@@ -33,8 +33,10 @@ class FakeRequest:
     # Absolute base URL the client used (e.g. https://api.fiken.no/api/v2); Location headers
     # are built from it so they point back at the face the client is talking to.
     base_url: str = ""
-    # Set by the core: the client's X-Request-ID, or one the fake made up.
+    # Set by the core: the client's X-Request-ID (or one the fake made up) and the spec's
+    # operationId of the route that answered.
     request_id: str = ""
+    operation_id: str = ""
 
     def __post_init__(self) -> None:
         self.method = self.method.upper()

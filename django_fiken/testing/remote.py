@@ -54,13 +54,19 @@ class RemoteStats:
             return summary[name]
         raise AttributeError(name)
 
-    def calls(self, method: str | None = None, path_regex: str | None = None) -> list[RemoteCall]:
+    def calls(
+        self,
+        method: str | None = None,
+        path_regex: str | None = None,
+        operation_id: str | None = None,
+    ) -> list[RemoteCall]:
         pattern = re.compile(path_regex) if path_regex else None
         return [
             RemoteCall(c)
             for c in self._http.call("GET", "/calls")
             if (method is None or c["method"] == method.upper())
             and (pattern is None or pattern.search(c["path"]))
+            and (operation_id is None or c.get("operation_id") == operation_id)
         ]
 
 

@@ -22,6 +22,7 @@ class Call:
     limit_key: str
     outcome: str = "respond"
     area: str = "api"
+    operation_id: str = ""  # the spec's operationId ("" for OAuth and unknown paths)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,8 +90,13 @@ class Stats:
             self._calls.append(call)
 
     # -- reading -----------------------------------------------------------------------------
-    def calls(self, method: str | None = None, path_regex: str | None = None) -> list[Call]:
-        """Logged calls, optionally filtered by method and a regex searched in the path."""
+    def calls(
+        self,
+        method: str | None = None,
+        path_regex: str | None = None,
+        operation_id: str | None = None,
+    ) -> list[Call]:
+        """Logged calls, filtered by method, a regex searched in the path, and/or operationId."""
         pattern = re.compile(path_regex) if path_regex else None
         with self._lock:
             snapshot = list(self._calls)
@@ -99,6 +105,7 @@ class Stats:
             for c in snapshot
             if (method is None or c.method == method.upper())
             and (pattern is None or pattern.search(c.path))
+            and (operation_id is None or c.operation_id == operation_id)
         ]
 
     def summary(self) -> dict[str, Any]:

@@ -105,6 +105,7 @@ def test_call_log_never_holds_the_token(fake, api):
     )
     assert call.limit_key.startswith("tok-") and TOKEN not in repr(call)
     assert len(fake.stats.calls(path_regex=r"/contacts")) == 2
+    assert [c.method for c in fake.stats.calls(operation_id="createContact")] == ["POST"]
     assert fake.stats.calls("DELETE") == []
     assert fake.stats.total_requests == 2
     fake.reset_stats()

@@ -85,6 +85,7 @@ def test_control_api_and_remote_fake(served):
     assert remote.stats.max_in_flight == 1
     (call,) = remote.stats.calls("POST", r"/contacts$")
     assert call.status == 201
+    assert remote.stats.calls(operation_id="createContact")[0].request_id == call.request_id
     (contact,) = remote.records("fiken-demo-as", "contacts")
     assert contact["name"] == "Kari"
 
