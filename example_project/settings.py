@@ -125,8 +125,8 @@ else:
 Q_CLUSTER: dict = {
     "name": "example_shop",
     "workers": 2,
-    "timeout": 60,
-    "retry": 90,
+    "timeout": 120,
+    "retry": 180,
     "catch_up": False,
     "poll": 0.5,
     "label": "Django Q2",
