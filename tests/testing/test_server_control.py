@@ -240,3 +240,20 @@ def test_fake_fiken_server_fixture_points_settings_at_it(fake_fiken_server):
         headers={"Authorization": f"Bearer {fiken_settings.API_TOKEN}"},
     )
     assert response.json()["slug"] == fiken_settings.COMPANY_SLUG
+
+
+def test_http_face_reads_chunked_bodies(served):
+    fake, server = served
+
+    def body():
+        yield b'{"name": '
+        yield b'"Chunky AS"}'
+
+    response = requests.post(
+        f"{server.url}/companies/fiken-demo-as/contacts",
+        data=body(),
+        headers={**HEADERS, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 201
+    (contact,) = fake.store("fiken-demo-as").contacts.values()
+    assert contact["name"] == "Chunky AS"
