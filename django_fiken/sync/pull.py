@@ -251,14 +251,14 @@ def pull_collection(
             )
             if progress:
                 progress(collection, page.page + 1, page.page_count)
+        if collection == Collection.INVOICES and not is_full:
+            counts.add(pull_settlements(client, company, since, now=now))
+        if is_full and source.detect_deletions:
+            counts.add(confirm_missing(client, company, source, state.full_started_at))
     except Exception as exc:
         FikenSyncState.objects.filter(pk=state.pk).update(last_error=_describe(exc))
         raise
 
-    if collection == Collection.INVOICES and not is_full:
-        counts.add(pull_settlements(client, company, since, now=now))
-    if is_full and source.detect_deletions:
-        counts.add(confirm_missing(client, company, source, state.full_started_at))
     finished: dict[str, Any] = {
         "last_success_at": state.full_started_at if is_full else now,
         "last_error": "",
@@ -284,15 +284,13 @@ def confirm_missing(
 
     counts = Counts()
     scope = client.company(company.slug)
-    missing = (
+    missing = list(  # usually none or a few; read up front, as the loop writes the table
         source.model.objects.filter(
             company=company,
             fiken_id__isnull=False,
             deleted_in_fiken=False,
             synced_at__lt=started_at,
-        )
-        .values_list("pk", "fiken_id")
-        .iterator(chunk_size=500)
+        ).values_list("pk", "fiken_id")
     )
     for pk, fiken_id in missing:
         try:
