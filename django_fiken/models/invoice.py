@@ -40,12 +40,12 @@ class IllegalTransition(ValidationError):
     """An invoice was asked to move to a state its current state cannot reach."""
 
     def __init__(self, invoice: FikenInvoice, target: str) -> None:
-        allowed = ", ".join(sorted(TRANSITIONS.get(invoice.state, ()))) or "none"
-        self.current = invoice.state
-        self.target = target
+        self.current = str(invoice.state)
+        self.target = str(target)
+        allowed = ", ".join(sorted(str(s) for s in TRANSITIONS.get(self.current, ()))) or "none"
         super().__init__(
-            f"Invoice {invoice.pk or '(unsaved)'} cannot go from {invoice.state!r} to "
-            f"{target!r}; allowed from {invoice.state!r}: {allowed}.",
+            f"Invoice {invoice.pk or '(unsaved)'} cannot go from {self.current!r} to "
+            f"{self.target!r}; allowed from {self.current!r}: {allowed}.",
             code="illegal_transition",
         )
 
@@ -144,11 +144,9 @@ class FikenInvoice(CompanyMirror):
         With ``save`` the new state is written at once (``update_fields=["state"]``); callers
         that set other fields in the same step pass ``save=False`` and save themselves.
         """
-        if target not in InvoiceState.values:
+        if target not in InvoiceState.values or not self.can_transition_to(target):
             raise IllegalTransition(self, target)
-        if not self.can_transition_to(target):
-            raise IllegalTransition(self, target)
-        self.state = target
+        self.state = str(target)
         if save:
             self.save(update_fields=["state"])
 

@@ -70,6 +70,17 @@ def test_illegal_transition_changes_nothing(company, start, target):
     assert invoice.state == start
 
 
+def test_transition_accepts_the_enum_and_names_states_plainly(company):
+    invoice = FikenInvoice.objects.create(company=company, state=InvoiceState.SENT)
+    invoice.transition_to(InvoiceState.SETTLED)
+    assert invoice.state == "settled"
+    with pytest.raises(IllegalTransition) as raised:
+        invoice.transition_to(InvoiceState.NEW)
+    assert raised.value.message == (
+        f"Invoice {invoice.pk} cannot go from 'settled' to 'new'; allowed from 'settled': credited."
+    )
+
+
 def test_every_state_has_a_row_in_the_transition_table():
     assert set(TRANSITIONS) == set(InvoiceState.values)
     assert TRANSITIONS[InvoiceState.CREDITED] == frozenset()
