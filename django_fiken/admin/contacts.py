@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from django_fiken.admin.actions import ContactActionsMixin
 from django_fiken.admin.base import SYNC_FIELDS, MirrorAdmin, ReadOnlyInline
+from django_fiken.admin.jobs import PushJobInline
 from django_fiken.models import FikenContact, FikenContactPerson
 
 
@@ -71,4 +72,4 @@ class FikenContactAdmin(ContactActionsMixin, MirrorAdmin):
         "payload",
     )
     fields = readonly_fields
-    inlines = [ContactPersonInline]
+    inlines = [ContactPersonInline, PushJobInline]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_fiken.admin.actions import InvoiceActionsMixin
 from django_fiken.admin.base import SYNC_FIELDS, MirrorAdmin, ReadOnlyInline, money_column
+from django_fiken.admin.jobs import PushJobInline
 from django_fiken.models import FikenInvoice, FikenInvoiceLine
 
 
@@ -95,7 +96,7 @@ class FikenInvoiceAdmin(InvoiceActionsMixin, MirrorAdmin):
         "payload",
     )
     fields = readonly_fields
-    inlines = [InvoiceLineInline]
+    inlines = [InvoiceLineInline, PushJobInline]
 
     net_display = money_column("net", _("net"))
     vat_display = money_column("vat", _("VAT"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -29,6 +30,22 @@ def _admin_link(content_type: ContentType | None, object_id: str | int) -> str:
     except NoReverseMatch:
         return label
     return format_html('<a href="{}">{}</a>', url, label)
+
+
+class PushJobInline(GenericTabularInline):
+    """The push jobs of one mirror, newest first, on its admin page (read-only)."""
+
+    model = PushJob
+    ct_field = "target_type"
+    ct_fk_field = "target_id"
+    fields = ("kind", "status", "attempts", "next_attempt_at", "last_error", "created_at")
+    readonly_fields = fields
+    ordering = ("-created_at", "-pk")
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("Fiken push jobs")
 
 
 @admin.register(PushJob)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from django_fiken.auth import ensure_personal_connection
 from django_fiken.jobs import drain_company
-from django_fiken.testing.core import FakeFiken
+from django_fiken.testing import FakeFiken
 
 SLUG = "fiken-demo-as"
 TOKEN = "test-personal-token"

@@ -164,3 +164,12 @@ def test_job_admin_retries_and_cancels(admin_client, company):
     run_action(admin_client, "cancel", [job], url="admin:django_fiken_pushjob_changelist")
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED
+
+
+def test_mirror_pages_show_their_push_jobs(admin_client, company):
+    Customer.objects.create(name="Kari")
+    job = PushJob.objects.get()
+    PushJob.objects.update(last_error="409: member number taken")
+    page = admin_client.get(reverse("admin:django_fiken_fikencontact_change", args=[job.target_id]))
+    assert page.status_code == 200
+    assert b"409: member number taken" in page.content
