@@ -343,3 +343,25 @@ def test_a_job_whose_mirror_was_deleted_fails(fake, drain):
     job = PushJob.objects.get()
     assert job.status == JobStatus.FAILED
     assert "does not exist" in job.last_error
+
+
+def test_credit_note_after_commit_then_timeout_is_not_duplicated(
+    fake, drain, issued, quick_retries
+):
+    fake.faults.commit_then_timeout(method="POST", path_regex=r"/creditNotes/full$")
+    outbox.enqueue(JobKind.CREDIT_INVOICE, issued, payload={"mode": "full"})
+    drain()
+    assert fake.faults.injected == 1
+    assert len(objects(fake, "credit_notes")) == 1
+    issued.refresh_from_db()
+    assert issued.state == "credited"
+
+
+def test_payment_after_commit_then_timeout_is_not_duplicated(fake, drain, issued, quick_retries):
+    fake.faults.commit_then_timeout(method="POST", path_regex=r"/payments$")
+    payload = {"date": "2026-11-03", "account": "1920:10001", "amount": 5000}
+    outbox.enqueue(JobKind.REGISTER_PAYMENT, issued, payload=payload)
+    drain()
+    assert fake.faults.injected == 1
+    sale = fake.store(SLUG).sales[issued.fiken_data["sale"]["saleId"]]
+    assert [p["amount"] for p in sale["salePayments"]] == [5000]
