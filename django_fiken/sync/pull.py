@@ -173,7 +173,7 @@ def upsert(
         model.objects.bulk_create(created)
         if updated:
             model.objects.bulk_update(updated, sorted(update_fields))
-        source.save_children(created + updated, page)
+        source.save_children(created + updated, page, replacing=updated)
         if touch_unchanged and unchanged:
             model.objects.filter(pk__in=unchanged).update(synced_at=now)
         if on_commit:

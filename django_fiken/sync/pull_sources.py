@@ -73,8 +73,10 @@ class Source:
     def snapshot(self, row: Any) -> Any:
         return None
 
-    def save_children(self, rows: list[Any], payloads: dict[int, dict[str, Any]]) -> None:
-        """Replace child rows (lines, persons) of the created/updated rows."""
+    def save_children(
+        self, rows: list[Any], payloads: dict[int, dict[str, Any]], *, replacing: list[Any]
+    ) -> None:
+        """Write the child rows (lines, persons) of ``rows``, replacing those of ``replacing``."""
 
     def announce(self, row: Any, before: Any, created: bool) -> None:
         """Send the signals for what changed between ``before`` and ``row``."""
@@ -172,8 +174,11 @@ class ContactSource(Source):
     def snapshot(self, row: FikenContact) -> Any:
         return True
 
-    def save_children(self, rows: list[Any], payloads: dict[int, dict[str, Any]]) -> None:
-        FikenContactPerson.objects.filter(contact__in=rows).delete()
+    def save_children(
+        self, rows: list[Any], payloads: dict[int, dict[str, Any]], *, replacing: list[Any]
+    ) -> None:
+        if replacing:
+            FikenContactPerson.objects.filter(contact__in=replacing).delete()
         persons = []
         now = timezone.now()
         for row in rows:
@@ -298,8 +303,11 @@ class InvoiceSource(Source):
     def snapshot(self, row: FikenInvoice) -> InvoiceFlags:
         return InvoiceFlags(state=row.state, sent=row.sent, settled=row.settled)
 
-    def save_children(self, rows: list[Any], payloads: dict[int, dict[str, Any]]) -> None:
-        FikenInvoiceLine.objects.filter(invoice__in=rows).delete()
+    def save_children(
+        self, rows: list[Any], payloads: dict[int, dict[str, Any]], *, replacing: list[Any]
+    ) -> None:
+        if replacing:
+            FikenInvoiceLine.objects.filter(invoice__in=replacing).delete()
         lines = []
         for row in rows:
             for position, line in enumerate(to_list(payloads[row.fiken_id].get("lines"))):
