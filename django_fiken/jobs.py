@@ -313,18 +313,33 @@ def default_context_factory(company: FikenCompany) -> Callable[[PushJob], PushCo
     return factory
 
 
+def default_time_budget() -> float:
+    """How long one drain task may take new jobs: half of django-q2's task ``timeout``.
+
+    A long backlog (hundreds of orders at 4 requests a second) would outlive the task, and
+    django-q2 would kill it mid-request; instead the drain stops in time and queues its own
+    continuation.
+    """
+    from django_q.conf import Conf
+
+    return float(Conf.TIMEOUT or 600) / 2
+
+
 def drain_company(
     company_id: int,
     *,
     context_factory: Callable[[PushJob], PushContext] | None = None,
     wait: bool = True,
     retry_failed: bool = False,
+    time_budget: float | None = -1.0,
 ) -> dict[str, int]:
     """Run the company's due jobs in order while holding its lease (django-q2 task).
 
     Returns counts by final status, plus ``claimed`` (0 when another worker holds the lease).
     With ``wait``, jobs due within ``QUEUE["INLINE_WAIT_SECONDS"]`` (a coalescing window, a
-    short backoff) are waited for instead of being left to the sweep.
+    short backoff) are waited for instead of being left to the sweep. After ``time_budget``
+    seconds (default :func:`default_time_budget`; ``None``: no limit) the drain hands the rest
+    to a new task.
     """
     from django_fiken import outbox
 
@@ -334,6 +349,8 @@ def drain_company(
     if not claim_lease(company_id, owner):
         return counts
     counts["claimed"] = 1
+    budget = default_time_budget() if time_budget == -1.0 else time_budget
+    started = time.monotonic()
     try:
         company = FikenCompany.objects.get(pk=company_id)
         factory = context_factory or default_context_factory(company)
@@ -358,8 +375,13 @@ def drain_company(
                 continue
             status = run_job(job, factory, owner)
             counts[status] = counts.get(status, 0) + 1
+            if budget is not None and time.monotonic() - started > budget:
+                counts["continued"] = 1  # at least one job per task: always progress
+                break
     finally:
         release_lease(company_id, owner)
+    if counts.get("continued"):
+        outbox.kick(company_id, force=True)  # after the release, so the next task can claim
     return counts
 
 

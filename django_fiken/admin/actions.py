@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -37,7 +38,9 @@ def latest_payload(kind: str, target: Any) -> dict[str, Any] | None:
     """The newest push payload recorded for ``target`` (what the host last asked for)."""
     job = (
         PushJob.objects.filter(
-            kind=kind, target_type__model=target._meta.model_name, target_id=target.pk
+            kind=kind,
+            target_type=ContentType.objects.get_for_model(type(target)),
+            target_id=target.pk,
         )
         .exclude(payload={})
         .order_by("-created_at", "-pk")

@@ -365,3 +365,17 @@ def test_payment_after_commit_then_timeout_is_not_duplicated(fake, drain, issued
     assert fake.faults.injected == 1
     sale = fake.store(SLUG).sales[issued.fiken_data["sale"]["saleId"]]
     assert [p["amount"] for p in sale["salePayments"]] == [5000]
+
+
+def test_a_drain_past_its_time_budget_hands_the_rest_to_a_new_task(fake, company, monkeypatch):
+    from django_fiken.jobs import drain_company
+
+    kicked = []
+    monkeypatch.setattr(outbox, "kick", lambda company_id, **kw: kicked.append((company_id, kw)))
+    Customer.objects.create(name="Kari")
+    Customer.objects.create(name="Ola")
+    counts = drain_company(company.pk, time_budget=0)
+    assert counts[JobStatus.SUCCEEDED] == 1 and counts["continued"] == 1
+    assert kicked == [(company.pk, {"force": True})]
+    assert PushJob.objects.filter(status=JobStatus.PENDING).count() == 1
+    assert PushLease.objects.get(company=company).owner == ""

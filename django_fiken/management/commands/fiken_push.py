@@ -76,7 +76,7 @@ class Command(BaseCommand):
             return
         failed = 0
         for company in FikenCompany.objects.filter(pk__in=company_ids).order_by("slug"):
-            counts = drain_company(company.pk, wait=False)
+            counts = drain_company(company.pk, wait=False, time_budget=None)
             if not counts.get("claimed"):
                 self.stdout.write(f"{company.slug}: a worker is pushing this company now; skipped.")
                 continue
