@@ -140,15 +140,18 @@ class Demo:
     def manage(self, *args: str, timeout: float = 120) -> str:
         """Run ``manage.py`` to completion; its output is returned, or shown when it fails."""
         command = [sys.executable, MANAGE, *args]
-        result = subprocess.run(
-            command,
-            env=self.env(),
-            cwd=REPO_DIR,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        try:
+            result = subprocess.run(
+                command,
+                env=self.env(),
+                cwd=REPO_DIR,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise DemoFailed(f"`manage.py {' '.join(args)}` took over {timeout:.0f} s") from None
         if result.returncode != 0:
             raise DemoFailed(
                 f"`manage.py {' '.join(args)}` failed (exit {result.returncode}):\n"
@@ -300,21 +303,12 @@ def run(demo: Demo, smoke: bool) -> int:
     demo.start_web()
     if smoke:
         say("running the story")
-        story = subprocess.run(
-            [
-                sys.executable,
-                MANAGE,
-                "demo_story",
-                "--site-url",
-                demo.site_url,
-                "--fake-url",
-                demo.fake_url,
-            ],
-            env=demo.env(),
-            cwd=REPO_DIR,
-            timeout=110,
-            check=False,
-        )
+        command = [sys.executable, MANAGE, "demo_story", "--site-url", demo.site_url]
+        command += ["--fake-url", demo.fake_url]
+        try:
+            story = subprocess.run(command, env=demo.env(), cwd=REPO_DIR, timeout=100, check=False)
+        except subprocess.TimeoutExpired:
+            raise DemoFailed("the story took over 100 s; see its output above") from None
         demo.check_children()
         if story.returncode != 0:
             raise DemoFailed(f"the story failed (exit {story.returncode}); see its output above")

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from django_fiken.conf import fiken_settings
-from django_fiken.models import FikenContact, FikenInvoice, InvoiceState, PushJob
+from django_fiken.models import FikenContact, FikenInvoice, InvoiceState, JobStatus, PushJob
 from django_fiken.testing import RemoteFake
 from example_project.shop.models import (
     Customer,
@@ -60,6 +60,8 @@ class Command(BaseCommand):
             result = found()
             if result:
                 return result
+            if PushJob.objects.filter(status__in=[JobStatus.FAILED, JobStatus.DEAD]).exists():
+                raise CommandError(f"{what} failed. Push jobs:\n{jobs_report()}")
             time.sleep(0.25)
         raise CommandError(
             f"{what} did not happen within {self.timeout:.0f} s. Push jobs:\n{jobs_report()}"
