@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from django.core.management import call_command
@@ -136,5 +137,9 @@ class Command(BaseCommand):
             )
         self.step(f"order marked paid on {order.paid_on} (invoice_settled)")
 
-        fake.assert_no_violations()
-        self.step("the fake saw no request outside Fiken's OpenAPI spec")
+        spec = fiken_settings.OPENAPI_SPEC
+        if spec and Path(spec).is_file():
+            fake.assert_no_violations()
+            self.step("the fake saw no request outside Fiken's OpenAPI spec")
+        else:
+            self.step(f"no OpenAPI spec at {spec!r} (FIKEN_OPENAPI_SPEC): requests not validated")
