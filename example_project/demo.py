@@ -304,9 +304,11 @@ def run(demo: Demo, smoke: bool) -> int:
     if smoke:
         say("running the story")
         command = [sys.executable, MANAGE, "demo_story", "--site-url", demo.site_url]
-        command += ["--fake-url", demo.fake_url]
+        command += ["--fake-url", demo.fake_url, "--username", DEMO_USERNAME]
+        # The password goes through the environment, not the command line (ps shows that).
+        env = {**demo.env(), "DEMO_ADMIN_PASSWORD": password}
         try:
-            story = subprocess.run(command, env=demo.env(), cwd=REPO_DIR, timeout=100, check=False)
+            story = subprocess.run(command, env=env, cwd=REPO_DIR, timeout=100, check=False)
         except subprocess.TimeoutExpired:
             raise DemoFailed("the story took over 100 s; see its output above") from None
         demo.check_children()
