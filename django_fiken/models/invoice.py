@@ -25,7 +25,8 @@ class InvoiceState(models.TextChoices):
 #: The legal moves of :meth:`FikenInvoice.transition_to`: state -> states it may go to.
 #: An issued invoice may be settled without being dispatched from Fiken (paid on the spot).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    InvoiceState.NEW: frozenset({InvoiceState.DRAFT}),
+    # A draft first, or straight to issued through Fiken's direct createInvoice.
+    InvoiceState.NEW: frozenset({InvoiceState.DRAFT, InvoiceState.ISSUED}),
     InvoiceState.DRAFT: frozenset({InvoiceState.ISSUED}),
     InvoiceState.ISSUED: frozenset(
         {InvoiceState.SENT, InvoiceState.SETTLED, InvoiceState.CREDITED}
@@ -132,6 +133,8 @@ class FikenInvoice(CompanyMirror):
     def __str__(self) -> str:
         if self.invoice_number is not None:
             return f"Invoice {self.invoice_number}"
+        if self.fiken_id is not None:
+            return f"Invoice (Fiken id {self.fiken_id})"
         return f"Invoice draft {self.draft_uuid}"
 
     def can_transition_to(self, target: str) -> bool:

@@ -50,7 +50,7 @@ def test_lifecycle_walks_forward(company):
 @pytest.mark.parametrize(
     ("start", "target"),
     [
-        ("new", "issued"),
+        ("new", "sent"),
         ("new", "settled"),
         ("draft", "sent"),
         ("settled", "sent"),
