@@ -88,7 +88,7 @@ def messages(page) -> str:
     return page.locator("ul.messagelist").inner_text()
 
 
-def state_cell(page, invoice: FikenInvoice) -> str:
+def invoice_row_text(page, invoice: FikenInvoice) -> str:
     page.goto(INVOICES)
     row = page.locator("#result_list tbody tr", has_text=str(invoice.customer))
     return row.inner_text()
@@ -107,7 +107,7 @@ def test_operator_finalizes_sends_and_retries_a_failed_send(
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.ISSUED
     assert invoice.fiken_id is not None
-    assert "Issued" in state_cell(page, invoice)
+    assert "Issued" in invoice_row_text(page, invoice)
     screenshot(page, "admin-invoice-issued", size=(1360, 420))
 
     # Send: Fiken refuses the first attempt.
@@ -151,7 +151,7 @@ def test_operator_finalizes_sends_and_retries_a_failed_send(
     )
     screenshot(page, "admin-push-jobs", size=(1360, 600))
 
-    assert "Sent" in state_cell(page, invoice)
+    assert "Sent" in invoice_row_text(page, invoice)
     screenshot(page, "admin-invoices", size=(1360, 420))
     sent = fake_fiken_server.fake.stats.calls("POST", r"/invoices/send$")
     assert [c.status for c in sent] == [400, 200]
