@@ -12,8 +12,9 @@ SETTINGS_DOC = (REPO / "docs" / "settings.md").read_text()
 def test_every_setting_has_a_line():
     missing = [key for key in DEFAULTS if f"| `{key}` |" not in SETTINGS_DOC]
     for key, default in DEFAULTS.items():
-        if isinstance(default, dict):
-            missing += [f"{key}.{sub}" for sub in default if f'`{key}["{sub}"]`' not in SETTINGS_DOC]
+        for sub in default if isinstance(default, dict) else ():
+            if f'`{key}["{sub}"]`' not in SETTINGS_DOC:
+                missing.append(f"{key}.{sub}")
     assert not missing, f"docs/settings.md does not describe: {', '.join(missing)}"
 
 
