@@ -184,8 +184,14 @@ def company_id_for(value: FikenCompany | str | None) -> int:
     try:
         return _company_ids[slug]
     except KeyError:
-        company, _ = FikenCompany.objects.get_or_create(slug=slug)
-        _company_ids[slug] = company.pk
+        company, created = FikenCompany.objects.get_or_create(slug=slug)
+        remember = partial(_company_ids.__setitem__, slug, company.pk)
+        if created:
+            # Only once committed: the host's transaction that just created the row may still
+            # roll back, and a remembered missing pk would lose every later save's job.
+            transaction.on_commit(remember, using=company._state.db)
+        else:
+            remember()
         return company.pk
 
 

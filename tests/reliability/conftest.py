@@ -1,4 +1,4 @@
-"""Fixtures for the fault suite: PostgreSQL only, django-q2 on a Redis database of its own."""
+"""Fixtures for the reliability tests: PostgreSQL for the fault suite, a Redis broker of its own."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.db import connection
 REDIS_URL = os.environ.get("FIKEN_TEST_RELIABILITY_REDIS", "redis://127.0.0.1:6379/11")
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only(db):
+@pytest.fixture
+def postgres_only(db):
     if connection.vendor != "postgresql":
         pytest.skip(
             "The fault suite needs PostgreSQL (row locks, pg_terminate_backend, a real worker "

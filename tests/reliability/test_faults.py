@@ -148,7 +148,9 @@ def terminate_worker_connections(timeout: float = 20.0) -> int:
         time.sleep(0.05)
 
 
-def test_every_order_reaches_fiken_once_through_faults(settings, redis_broker, monkeypatch):
+def test_every_order_reaches_fiken_once_through_faults(
+    postgres_only, settings, redis_broker, monkeypatch
+):
     # The raised rate (see the module docstring) is what system check E004 exists to refuse.
     monkeypatch.setenv("FIKEN_TEST_SILENCED_CHECKS", '["django_fiken.E004"]')
     settings.FIKEN = {**settings.FIKEN, "QUEUE": {"COALESCE_SECONDS": 0}}
