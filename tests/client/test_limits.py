@@ -91,14 +91,19 @@ def hammer(make_limiter, *, threads: int, per_thread: int, rate: float) -> Recor
 
 
 def assert_spaced(starts: list[float], rate: float) -> None:
-    """Consecutive starts at least 1/rate apart (a little slack for where they are timed), so
-    no one-second window holds more than ``rate`` starts."""
+    """Starts are spaced by the limiter, not bunched.
+
+    The transport times a start just after the limiter releases the request, so a thread that is
+    descheduled in between (a loaded CI machine) shifts that one start later and shortens the
+    next gap. The bounds leave room for that and still fail without a limiter, where all starts
+    fall within a few milliseconds of each other.
+    """
     ordered = sorted(starts)
     gaps = [b - a for a, b in itertools.pairwise(ordered)]
-    assert min(gaps) >= 0.95 / rate, f"starts {min(gaps):.4f} s apart at rate {rate}"
+    assert min(gaps) >= 0.5 / rate, f"starts {min(gaps):.4f} s apart at rate {rate}"
     for i, start in enumerate(ordered):
         in_window = [s for s in ordered[i:] if s < start + 1.0]
-        assert len(in_window) <= rate
+        assert len(in_window) <= rate + 1, f"{len(in_window)} starts within one second"
 
 
 @pytest.fixture
