@@ -24,8 +24,13 @@ invoice_issued = Signal()
 invoice_sent = Signal()
 #: An invoice is settled (fully paid) in Fiken.
 invoice_settled = Signal()
-#: An invoice was credited (a credit note points at it).
+#: An invoice is fully credited: its credit notes now cover its gross amount. Sent once.
 invoice_credited = Signal()
+#: A credit note took part of an invoice's amount, leaving some uncredited; sent once per such
+#: credit note with ``amount`` (its gross, øre) and ``credit_note_id`` (Fiken's id) besides
+#: ``instance`` and ``created``. ``instance.credited_amount`` is the total credited so far. The
+#: credit note that completes the credit sends :data:`invoice_credited` instead.
+invoice_partially_credited = Signal()
 #: A contact was created or changed in Fiken (any field, including becoming inactive).
 contact_changed = Signal()
 
@@ -33,6 +38,7 @@ __all__ = [
     "contact_changed",
     "invoice_credited",
     "invoice_issued",
+    "invoice_partially_credited",
     "invoice_sent",
     "invoice_settled",
 ]

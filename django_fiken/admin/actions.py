@@ -8,7 +8,7 @@ _permission``, from the models' ``Meta.permissions``), checks the lifecycle befo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -19,11 +19,20 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from django_fiken import outbox
-from django_fiken.models import FikenContact, FikenInvoice, InvoiceState, JobKind, PushJob
+from django_fiken import outbox, vat
+from django_fiken.models import (
+    FikenContact,
+    FikenInvoice,
+    InvoiceState,
+    JobKind,
+    JobStatus,
+    PushJob,
+    format_ore,
+)
 from django_fiken.validation import SALES_VAT_TYPES, SEND_METHODS
 
 
@@ -99,10 +108,28 @@ class SendInvoiceForm(forms.Form):
         return methods
 
 
+def remaining_text(invoice: FikenInvoice) -> str:
+    """What is left to credit on ``invoice``, for operators ("398,00 kr of 497,50 kr")."""
+    if not invoice.fiken_data:
+        return _("%(invoice)s: amount not read from Fiken yet") % {"invoice": invoice}
+    return _("%(invoice)s: %(left)s of %(gross)s") % {
+        "invoice": invoice,
+        "left": format_ore(invoice.remaining_to_credit, invoice.currency),
+        "gross": format_ore(invoice.gross, invoice.currency),
+    }
+
+
 class CreditInvoiceForm(forms.Form):
+    """Full or partial credit; a partial amount must fit in what each invoice has left.
+
+    ``invoices`` are the selected invoices: the form shows what is left to credit on each and
+    refuses a partial amount (plus its VAT) larger than that, before anything is queued. An
+    invoice the mirror has not read from Fiken yet is checked by the worker instead.
+    """
+
     mode = forms.ChoiceField(
         label=_("Credit"),
-        choices=[("full", _("The whole invoice")), ("partial", _("Part of it"))],
+        choices=[("full", _("The whole invoice (what is left of it)")), ("partial", _("Part of it"))],
         initial="full",
         widget=forms.RadioSelect,
     )
@@ -124,10 +151,40 @@ class CreditInvoiceForm(forms.Form):
         label=_("Yes, create the credit note in Fiken (it cannot be undone)"), required=True
     )
 
+    def __init__(self, *args: Any, invoices: Iterable[FikenInvoice] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.invoices = list(invoices)
+        if self.invoices:
+            left = "; ".join(remaining_text(invoice) for invoice in self.invoices)
+            self.fields["amount"].help_text = format_lazy(
+                "{} {} {}.",
+                self.fields["amount"].help_text,
+                _("Left to credit, VAT included:"),
+                left,
+            )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("mode") == "partial" and not data.get("amount"):
+        if data.get("mode") != "partial":
+            return data
+        if not data.get("amount"):
             self.add_error("amount", _("A partial credit needs an amount."))
+            return data
+        gross = vat.line_gross(data["amount"], 1, data.get("vat_type"))
+        for invoice in self.invoices:
+            if invoice.fiken_data and gross > invoice.remaining_to_credit:
+                self.add_error(
+                    "amount",
+                    _(
+                        "%(amount)s with VAT is more than the %(left)s left to credit on "
+                        "%(invoice)s."
+                    )
+                    % {
+                        "amount": format_ore(gross, invoice.currency),
+                        "left": format_ore(invoice.remaining_to_credit, invoice.currency),
+                        "invoice": invoice,
+                    },
+                )
         return data
 
     def payload(self) -> dict[str, Any]:
@@ -263,11 +320,26 @@ class InvoiceActionsMixin:
 
     @admin.action(description=_("Credit in Fiken…"), permissions=["credit"])
     def credit_invoices(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
-        form = CreditInvoiceForm(request.POST if "apply" in request.POST else None)
+        form = CreditInvoiceForm(
+            request.POST if "apply" in request.POST else None, invoices=queryset
+        )
         if "apply" in request.POST and form.is_valid():
+            # A queued credit whose payload a second one replaced would be lost: one at a time.
+            busy = set(
+                PushJob.objects.filter(
+                    kind=JobKind.CREDIT_INVOICE,
+                    target_type=ContentType.objects.get_for_model(FikenInvoice),
+                    target_id__in=[invoice.pk for invoice in queryset],
+                    status__in=[JobStatus.PENDING, JobStatus.RUNNING],
+                ).values_list("target_id", flat=True)
+            )
+            report = _Report(self, request, _("a credit note"))
+            for invoice in queryset.filter(pk__in=busy):
+                report.refuse(invoice, _("a credit note is already queued; wait until it is done"))
+            report.send()
             self._queue_step(
                 request,
-                queryset,
+                queryset.exclude(pk__in=busy),
                 JobKind.CREDIT_INVOICE,
                 InvoiceState.CREDITED,
                 _("a credit note"),

@@ -58,6 +58,12 @@ class FikenInvoice(CompanyMirror):
     key that lets push find a draft (and the invoice made from it, via ``invoiceDraftUuid``) in
     Fiken after an ambiguous failure. ``host_key`` names the host object (e.g. a shop order) the
     invoice was made for; unique per company when set.
+
+    Fiken lets an invoice carry several partial credit notes, so crediting is an amount, not
+    only a state: ``credit_note_amounts`` keeps each credit note's gross by its Fiken id (pull
+    sees the same note again on every overlapping incremental pull, and a map counts it once),
+    ``credited_amount`` is their sum, and the state becomes ``credited`` only once the credit
+    notes cover the invoice's gross (:meth:`is_fully_credited`).
     """
 
     company = models.ForeignKey(
@@ -92,6 +98,17 @@ class FikenInvoice(CompanyMirror):
     settled_date = models.DateField(_("settled on"), null=True, blank=True)
     sent = models.BooleanField(_("sent"), default=False)
     cash = models.BooleanField(_("cash sale"), default=False)
+    credited_amount = models.BigIntegerField(
+        _("credited (øre)"),
+        default=0,
+        help_text=_("Gross sum of the invoice's credit notes in Fiken, filled by pull."),
+    )
+    credit_note_amounts = models.JSONField(
+        _("credit notes"),
+        default=dict,
+        blank=True,
+        help_text=_("Gross øre per Fiken credit note id; what credited_amount adds up."),
+    )
     order_reference = models.CharField(_("order reference"), max_length=255, blank=True, default="")
     your_reference = models.CharField(_("your reference"), max_length=255, blank=True, default="")
     our_reference = models.CharField(_("our reference"), max_length=255, blank=True, default="")
@@ -136,6 +153,15 @@ class FikenInvoice(CompanyMirror):
         if self.fiken_id is not None:
             return f"Invoice (Fiken id {self.fiken_id})"
         return f"Invoice draft {self.draft_uuid}"
+
+    @property
+    def remaining_to_credit(self) -> int:
+        """Øre that credit notes may still take off this invoice (never negative)."""
+        return max(0, self.gross - self.credited_amount)
+
+    def is_fully_credited(self) -> bool:
+        """True when Fiken's credit notes cover the invoice's gross amount."""
+        return bool(self.credit_note_amounts) and self.credited_amount >= self.gross
 
     def can_transition_to(self, target: str) -> bool:
         """True when the lifecycle allows moving from the current state to ``target``."""

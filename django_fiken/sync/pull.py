@@ -33,16 +33,11 @@ from django_fiken.models import (
     FikenCompany,
     FikenInvoice,
     FikenSyncState,
-    InvoiceState,
     SyncStatus,
 )
+from django_fiken.sync.credit_notes import apply_credit_notes, fetch_missing_credit_notes
 from django_fiken.sync.payload import to_date, to_dict, to_int, to_str
-from django_fiken.sync.pull_sources import (
-    SOURCES,
-    InvoiceSource,
-    Source,
-    announce_invoice,
-)
+from django_fiken.sync.pull_sources import SOURCES, Source
 
 logger = logging.getLogger("django_fiken.sync.pull")
 
@@ -399,9 +394,12 @@ def pull_company_record(client: Any, company: FikenCompany) -> Counts:
 def pull_credit_notes(
     client: Any, company: FikenCompany, *, full: bool = False, progress: Progress | None = None
 ) -> Counts:
-    """Mark invoices credited from Fiken's credit notes (``associatedInvoiceId``).
+    """Record Fiken's credit notes on the invoices they credit (``associatedInvoiceId``).
 
-    Credit notes are not mirrored as rows; ``updated`` counts invoices newly marked credited.
+    Credit notes are not mirrored as rows: each page goes to
+    :func:`~django_fiken.sync.credit_notes.apply_credit_notes`, which adds their gross to the
+    invoices' ``credited_amount`` and marks an invoice ``credited`` once they cover it.
+    ``updated`` counts invoices whose credit notes changed.
     """
     state = _state(company, Collection.CREDIT_NOTES)
     now = timezone.now()
@@ -412,26 +410,9 @@ def pull_credit_notes(
     try:
         for page in listing.pages():
             counts.pages += 1
-            invoice_ids = {
-                to_int(note.get("associatedInvoiceId"))
-                for note in page.items
-                if isinstance(note, dict)
-            }
-            invoice_ids.discard(None)
-            with transaction.atomic():
-                rows = list(
-                    FikenInvoice.objects.select_for_update()
-                    .filter(company=company, fiken_id__in=invoice_ids)
-                    .exclude(state=InvoiceState.CREDITED)
-                )
-                before = {row.pk: InvoiceSource().snapshot(row) for row in rows}
-                for row in rows:
-                    row.state = InvoiceState.CREDITED
-                FikenInvoice.objects.bulk_update(rows, ["state"])
-            for row in rows:
-                announce_invoice(row, before[row.pk], created=False)
-            counts.updated += len(rows)
-            counts.unchanged += len(page.items) - len(rows)
+            changed = apply_credit_notes(company, page.items)
+            counts.updated += changed
+            counts.unchanged += max(0, len(page.items) - changed)
             if progress:
                 progress(Collection.CREDIT_NOTES, page.page + 1, page.page_count)
     except Exception as exc:
@@ -514,7 +495,8 @@ def pull_lock(company: FikenCompany) -> Iterator[Callable[[], None]]:
 def refresh_rows(client: Any, rows: Iterable[Any]) -> Counts:
     """Fetch the given mirror rows one by one from Fiken and upsert them (admin refresh).
 
-    A row Fiken no longer has (404) is marked ``deleted_in_fiken``.
+    A row Fiken no longer has (404) is marked ``deleted_in_fiken``. An invoice's credit notes
+    not recorded yet are fetched too, so its credited amount is current.
     """
     from django_fiken.client.errors import NotFound
 
@@ -529,6 +511,9 @@ def refresh_rows(client: Any, rows: Iterable[Any]) -> Counts:
             counts.deleted += source.model.objects.filter(pk=row.pk).update(deleted_in_fiken=True)
             continue
         counts.add(upsert(source, row.company, [payload], now=timezone.now()))
+        if isinstance(row, FikenInvoice):
+            row.refresh_from_db()
+            fetch_missing_credit_notes(client.company(row.company.slug), row)
     return counts
 
 

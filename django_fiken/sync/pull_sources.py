@@ -260,8 +260,11 @@ class InvoiceSource(Source):
         sent = bool(payload.get("dispatches") or payload.get("sentManually")) or bool(
             row is not None and row.sent
         )
-        credited = bool(payload.get("associatedCreditNotes")) or (
-            row is not None and row.state == InvoiceState.CREDITED
+        # Credited in full only: the credit notes' amounts (recorded by the credit note pull,
+        # django_fiken.sync.credit_notes) cover the gross. A partial credit keeps the state.
+        gross = to_ore(payload.get("gross"))
+        credited = (
+            row is not None and bool(row.credit_note_amounts) and row.credited_amount >= gross
         )
         if credited:
             state = InvoiceState.CREDITED
@@ -280,7 +283,7 @@ class InvoiceSource(Source):
             "due_date": to_date(payload.get("dueDate")),
             "net": to_ore(payload.get("net")),
             "vat": to_ore(payload.get("vat")),
-            "gross": to_ore(payload.get("gross")),
+            "gross": gross,
             "currency": to_str(payload.get("currency") or "NOK", 3),
             "settled": settled,
             "settled_date": to_date(sale.get("settledDate")),

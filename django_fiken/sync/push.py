@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from django_fiken import vat
 from django_fiken.client import BadRequest, Conflict, FikenClient, NotFound
 from django_fiken.models import (
     FikenBankAccount,
@@ -31,8 +32,9 @@ from django_fiken.models import (
     JobKind,
     PushJob,
     SyncStatus,
+    format_ore,
 )
-from django_fiken.sync import pull
+from django_fiken.sync import credit_notes, pull
 from django_fiken.validation import ValidationError
 
 logger = logging.getLogger("django_fiken.push")
@@ -422,47 +424,169 @@ def mark_sent(ctx: PushContext, row: FikenInvoice) -> str:
     return _record_sent(row, "marked as sent manually")
 
 
+def _known_credit_notes(ctx: PushContext, row: FikenInvoice) -> set[int]:
+    """Credit notes the invoice had before this job first tried, recorded on the job.
+
+    Fiken takes no idempotency key for credit notes, so a retry after an ambiguous failure
+    looks for a credit note on the invoice that was not there before. "Before" is written on
+    the job at the first attempt: a pull between two attempts may record the job's own credit
+    note on the mirror, and the mirror alone would then hide it.
+    """
+    recorded = (ctx.job.payload or {}).get("credit_notes_before")
+    if recorded is not None:
+        return {int(i) for i in recorded}
+    listed = (row.fiken_data or {}).get("associatedCreditNotes") or []
+    known = {int(i) for i in listed} | {int(i) for i in (row.credit_note_amounts or {})}
+    ctx.job.payload = {**(ctx.job.payload or {}), "credit_notes_before": sorted(known)}
+    PushJob.objects.filter(pk=ctx.job.pk).update(payload=ctx.job.payload)
+    return known
+
+
+def _partial_body(
+    ctx: PushContext, row: FikenInvoice, lines: list[dict[str, Any]], text: str, issue_date: str
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "issueDate": issue_date,
+        "invoiceId": row.fiken_id,
+        "currency": row.currency,
+        "lines": [
+            {
+                "description": line["description"],
+                "unitPrice": line["unit_price"],
+                "quantity": line.get("quantity", 1),
+                "vatType": line.get("vat_type", "HIGH"),
+                "incomeAccount": line.get("income_account", "3000"),
+            }
+            for line in lines
+        ],
+    }
+    if row.customer is not None and row.customer.fiken_id:
+        body["contactId"] = row.customer.fiken_id
+    if text:
+        body["creditNoteText"] = text
+    return body
+
+
+def _credit_notes_of(ctx: PushContext, row: FikenInvoice) -> list[dict[str, Any]]:
+    """Every credit note on the invoice, read from Fiken (recorded on the mirror as well)."""
+    listed = (row.fiken_data or {}).get("associatedCreditNotes") or []
+    notes = [ctx.fiken.credit_notes.get(int(i)) for i in listed]
+    credit_notes.apply_credit_notes(ctx.company, notes)
+    row.refresh_from_db()
+    return notes
+
+
+def remainder_lines(row: FikenInvoice, notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Credit note lines (push payload form) for what ``notes`` left uncredited, per VAT type.
+
+    Each VAT type keeps what the invoice charged minus what the credit notes took, with the
+    income account of the invoice's first line of that type; lines come out to the øre, VAT
+    included (:func:`django_fiken.vat.nets_for_gross`).
+    """
+    left: dict[str, int] = {}
+    accounts: dict[str, str] = {}
+    for line in row.lines.all():
+        vat_type = line.vat_type or "NONE"
+        left[vat_type] = left.get(vat_type, 0) + line.gross
+        accounts.setdefault(vat_type, line.income_account or "3000")
+    for note in notes:
+        for line in note.get("lines") or []:
+            vat_type = line.get("vatType") or "NONE"
+            left[vat_type] = left.get(vat_type, 0) - abs(int(line.get("gross") or 0))
+    if not left or any(amount < 0 for amount in left.values()):
+        raise PermanentFailure(
+            f"Cannot work out the rest of invoice {row.invoice_number or row.fiken_id} by VAT "
+            "type (its earlier credit notes use VAT types the invoice does not, or Fiken "
+            f"shows no lines). Credit the {format_ore(row.remaining_to_credit, row.currency)} "
+            "left as a partial credit with the VAT type it should carry."
+        )
+    number = row.invoice_number or row.fiken_id
+    lines = []
+    for vat_type, amount in sorted(left.items()):
+        for index, net in enumerate(vat.nets_for_gross(amount, vat_type)):
+            lines.append(
+                {
+                    "description": (
+                        f"Resten av faktura {number}" if index == 0 else "Øreavrunding"
+                    ),
+                    "unit_price": net,
+                    "quantity": 1,
+                    "vat_type": vat_type,
+                    "income_account": accounts.get(vat_type, "3000"),
+                }
+            )
+    return lines
+
+
 def credit_invoice(ctx: PushContext, row: FikenInvoice) -> str:
-    """Full or partial credit note for an issued invoice."""
+    """A credit note for an issued invoice: all of what is left, or part of it.
+
+    ``mode: "partial"`` credits the payload's ``lines``; it is refused before Fiken is called
+    when their gross exceeds what the mirror says is left to credit. ``mode: "full"`` credits
+    everything left: Fiken's full credit note always covers the whole invoice, so once the
+    invoice has a credit note, the remainder goes as a partial credit note instead (the invoice
+    and its credit notes are read from Fiken first, so the remainder is Fiken's, not a stale
+    mirror's).
+    """
     _require_issued(row)
     payload = ctx.job.payload or {}
     if not row.can_transition_to(InvoiceState.CREDITED):
         raise IllegalTransition(row, InvoiceState.CREDITED)
-    known = len((row.fiken_data or {}).get("associatedCreditNotes") or [])
-    if ctx.job.ambiguous:
-        current = ctx.fiken.invoices.get(row.fiken_id)
-        if len(current.get("associatedCreditNotes") or []) > known:
-            refresh_invoice_row(ctx, row)
-            return "credit note found in Fiken"
+    mode = payload.get("mode", "full")
+    requested = vat.lines_gross(payload["lines"]) if mode == "partial" else 0
+    known = _known_credit_notes(ctx, row)
+    current = ctx.fiken.invoices.get(row.fiken_id) if ctx.job.ambiguous else None
+    if current is not None and {int(i) for i in current.get("associatedCreditNotes") or []} - known:
+        _apply_invoice(ctx, row, current, fetch_credit_notes=True)
+        return "credit note found in Fiken"
+    if row.fiken_data and requested > row.remaining_to_credit:
+        raise PermanentFailure(_over_credit(row, requested))
+    if mode == "full" or not row.fiken_data:  # never read back after issuing: no gross yet
+        current = current or ctx.fiken.invoices.get(row.fiken_id)
+        _apply_invoice(ctx, row, current, fetch_credit_notes=mode == "partial")
+        if requested > row.remaining_to_credit:
+            raise PermanentFailure(_over_credit(row, requested))
     issue_date = payload.get("issue_date") or timezone.localdate().isoformat()
-    if payload.get("mode", "full") == "full":
-        body: dict[str, Any] = {"issueDate": issue_date, "invoiceId": row.fiken_id}
-        if payload.get("text"):
-            body["creditNoteText"] = payload["text"]
-        with_counter(ctx, "creditNote", lambda: ctx.fiken.credit_notes.create_full(body))
+    text = payload.get("text") or ""
+    if mode == "partial":
+        body = _partial_body(ctx, row, payload["lines"], text, issue_date)
+        create = ctx.fiken.credit_notes.create_partial
+    elif not (row.fiken_data or {}).get("associatedCreditNotes"):
+        body = {"issueDate": issue_date, "invoiceId": row.fiken_id}
+        if text:
+            body["creditNoteText"] = text
+        create = ctx.fiken.credit_notes.create_full
     else:
-        body = {
-            "issueDate": issue_date,
-            "invoiceId": row.fiken_id,
-            "currency": row.currency,
-            "lines": [
-                {
-                    "description": line["description"],
-                    "unitPrice": line["unit_price"],
-                    "quantity": line.get("quantity", 1),
-                    "vatType": line.get("vat_type", "HIGH"),
-                    "incomeAccount": line.get("income_account", "3000"),
-                }
-                for line in payload["lines"]
-            ],
-        }
-        if row.customer is not None and row.customer.fiken_id:
-            body["contactId"] = row.customer.fiken_id
-        if payload.get("text"):
-            body["creditNoteText"] = payload["text"]
-        with_counter(ctx, "creditNote", lambda: ctx.fiken.credit_notes.create_partial(body))
+        notes = _credit_notes_of(ctx, row)
+        if row.remaining_to_credit <= 0:
+            return "nothing left to credit"
+        body = _partial_body(ctx, row, remainder_lines(row, notes), text, issue_date)
+        create = ctx.fiken.credit_notes.create_partial
+    note_id = with_counter(ctx, "creditNote", lambda: create(body))
+    credit_notes.apply_credit_notes(ctx.company, [ctx.fiken.credit_notes.get(note_id)])
     refresh_invoice_row(ctx, row)
-    return f"{payload.get('mode', 'full')} credit note created"
+    if mode == "partial":
+        return f"partial credit note of {format_ore(requested, row.currency)} created"
+    return "credit note for the rest of the invoice created"
+
+
+def _over_credit(row: FikenInvoice, requested: int) -> str:
+    return (
+        f"A credit of {format_ore(requested, row.currency)} (VAT included) is more than the "
+        f"{format_ore(row.remaining_to_credit, row.currency)} left to credit on {row} "
+        f"(gross {format_ore(row.gross, row.currency)}, credited "
+        f"{format_ore(row.credited_amount, row.currency)}); nothing was sent to Fiken."
+    )
+
+
+def _apply_invoice(
+    ctx: PushContext, row: FikenInvoice, payload: dict[str, Any], *, fetch_credit_notes: bool
+) -> None:
+    """Apply a fetched invoice to the mirror, with its credit notes not recorded yet if asked."""
+    pull.upsert(pull.SOURCES["invoices"], ctx.company, [payload], now=timezone.now())
+    row.refresh_from_db()
+    if fetch_credit_notes:
+        credit_notes.fetch_missing_credit_notes(ctx.fiken, row)
 
 
 def register_payment(ctx: PushContext, row: FikenInvoice) -> str:
