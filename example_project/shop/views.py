@@ -15,5 +15,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "customers": Customer.objects.count(),
             "orders": Order.objects.count(),
             "paid_orders": Order.objects.filter(payment_status=PaymentStatus.PAID).count(),
+            "recent_orders": Order.objects.select_related("customer")[:5],
         },
     )

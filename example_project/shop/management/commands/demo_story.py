@@ -193,7 +193,10 @@ class Command(BaseCommand):
                 f"After fiken_sync the order is {order.payment_status}, not paid; the invoice "
                 f"mirror is {invoice.state} (settled={invoice.settled})."
             )
-        self.step(f"order marked paid on {order.paid_on} (invoice_settled)")
+        home = requests.get(site_url + "/", timeout=10).text
+        if f"{order}</a>" not in home or f"Paid ({order.paid_on})" not in home:
+            raise CommandError(f"The shop's home page does not show {order} as paid")
+        self.step(f"order marked paid on {order.paid_on} (invoice_settled), on the home page too")
 
         spec = fiken_settings.OPENAPI_SPEC
         if spec and Path(spec).is_file():
