@@ -92,12 +92,23 @@ class ContactData:
                 "organization_number",
                 validation.organization_number_problem(self.organization_number),
             )
-        if self.phone_number and len(self.phone_number) > 20:
-            problems.add("phone_number", "is longer than Fiken's 20 characters")
+        if self.phone_number:
+            problems.add("phone_number", validation.text_problem(self.phone_number, 20))
         if self.currency:
             problems.add("currency", validation.currency_problem(self.currency))
-        if self.address is not None and not self.address.country:
-            problems.add("address.country", "Fiken needs a country on an address")
+        if self.language:
+            problems.add("language", validation.text_problem(self.language))
+        if self.days_until_due is not None:
+            problems.add("days_until_due", validation.whole_number_problem(self.days_until_due))
+        if self.address is not None:
+            if not isinstance(self.address, AddressData):
+                problems.add("address", f"{self.address!r} is not an AddressData")
+            elif not self.address.country:
+                problems.add("address.country", "Fiken needs a country on an address")
+            else:
+                for name, value in vars(self.address).items():
+                    if value:
+                        problems.add(f"address.{name}", validation.text_problem(value))
         problems.raise_if_any()
 
     def to_fiken(self, member_number: str) -> dict[str, Any]:
@@ -142,8 +153,12 @@ class InvoiceLineData:
         problems.add(f"{prefix}.unit_price", validation.ore_problem(self.unit_price))
         if isinstance(self.quantity, bool) or not isinstance(self.quantity, int | Decimal):
             problems.add(f"{prefix}.quantity", f"{self.quantity!r} is not an int or Decimal")
+        elif isinstance(self.quantity, Decimal) and not self.quantity.is_finite():
+            problems.add(f"{prefix}.quantity", f"{self.quantity} is not a number Fiken takes")
         elif self.quantity <= 0:
             problems.add(f"{prefix}.quantity", "must be more than zero")
+        if self.comment:
+            problems.add(f"{prefix}.comment", validation.text_problem(self.comment, 200))
         problems.add(f"{prefix}.vat_type", validation.vat_type_problem(self.vat_type))
         problems.add(
             f"{prefix}.income_account", validation.account_code_problem(self.income_account)
@@ -225,10 +240,14 @@ class InvoiceData:
         for index, line in enumerate(self.lines or ()):
             line.problems(f"lines[{index}]", problems)
         problems.add("issue_date", validation.date_problem(self.issue_date))
-        if isinstance(self.days_until_due, bool) or not isinstance(self.days_until_due, int):
-            problems.add("days_until_due", f"{self.days_until_due!r} is not a whole number")
-        elif self.days_until_due < 0:
-            problems.add("days_until_due", "cannot be negative")
+        problems.add("days_until_due", validation.whole_number_problem(self.days_until_due))
+        for name, max_length in (
+            ("invoice_text", 500),
+            ("your_reference", None),
+            ("our_reference", None),
+        ):
+            if getattr(self, name):
+                problems.add(name, validation.text_problem(getattr(self, name), max_length))
         problems.add("currency", validation.currency_problem(self.currency))
         bank_account = self.resolved_bank_account()
         if not bank_account:

@@ -80,6 +80,30 @@ def is_valid_organization_number(value: str) -> bool:
 def email_problem(value: str) -> str | None:
     if not isinstance(value, str) or not _EMAIL.match(value):
         return f"{value!r} is not an email address"
+    if len(value) > 200:
+        return "is longer than Fiken's 200 characters"
+    return None
+
+
+def text_problem(value: Any, max_length: int | None = None) -> str | None:
+    """Fiken's text fields take strings (of at most ``max_length`` characters)."""
+    if not isinstance(value, str):
+        return f"{value!r} is not text"
+    if max_length is not None and len(value) > max_length:
+        return f"is longer than Fiken's {max_length} characters"
+    return None
+
+
+#: Fiken's ``int32`` fields (days until due) and ``int64`` fields (amounts in øre).
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
+def whole_number_problem(value: Any, *, minimum: int = 0, maximum: int = INT32_MAX) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{value!r} is not a whole number"
+    if not minimum <= value <= maximum:
+        return f"{value} is outside {minimum}..{maximum}"
     return None
 
 
@@ -90,7 +114,7 @@ def currency_problem(value: str) -> str | None:
 
 
 def vat_type_problem(value: str) -> str | None:
-    if value not in SALES_VAT_TYPES:
+    if not isinstance(value, str) or value not in SALES_VAT_TYPES:
         allowed = ", ".join(sorted(SALES_VAT_TYPES))
         return f"{value!r} is not a VAT type for sales; use one of {allowed}"
     return None
@@ -115,6 +139,8 @@ def ore_problem(value: Any, *, allow_negative: bool = False) -> str | None:
         return f"{value!r} is not an amount in øre (an integer, e.g. 19900 for 199.00)"
     if value < 0 and not allow_negative:
         return f"{value} øre is negative; Fiken needs zero or more here"
+    if abs(value) > INT64_MAX:
+        return f"{value} øre is more than Fiken can store"
     return None
 
 
@@ -129,7 +155,7 @@ def send_methods_problem(methods: Iterable[str]) -> str | None:
     methods = list(methods)
     if not methods:
         return "no send method given; use one or more of " + ", ".join(sorted(SEND_METHODS))
-    unknown = [m for m in methods if m not in SEND_METHODS]
+    unknown = [m for m in methods if not isinstance(m, str) or m not in SEND_METHODS]
     if unknown:
         return f"unknown send method {unknown!r}; use " + ", ".join(sorted(SEND_METHODS))
     return None
