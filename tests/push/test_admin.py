@@ -173,3 +173,70 @@ def test_mirror_pages_show_their_push_jobs(admin_client, company):
     page = admin_client.get(reverse("admin:django_fiken_fikencontact_change", args=[job.target_id]))
     assert page.status_code == 200
     assert b"409: member number taken" in page.content
+
+
+def partly_credited(company, **fields) -> FikenInvoice:
+    """Issued, read from Fiken, 125,00 kr of its 497,50 kr already credited."""
+    return invoice_in(
+        company,
+        fields.pop("state", "issued"),
+        fiken_id=fields.pop("fiken_id", 9),
+        invoice_number=fields.pop("invoice_number", 10001),
+        fiken_data={"invoiceId": 9},
+        gross=49750,
+        credited_amount=12500,
+        credit_note_amounts={"501": 12500},
+        **fields,
+    )
+
+
+def credit_form(client, invoices, **data):
+    fields = {"apply": "1", "issue_date": "2026-11-05", "confirm": "on", "vat_type": "HIGH"}
+    return run_action(client, "credit_invoices", invoices, **{**fields, **data})
+
+
+def test_credit_form_shows_what_is_left_and_refuses_more(admin_client, company):
+    invoice = partly_credited(company)
+    form = run_action(admin_client, "credit_invoices", [invoice])
+    assert "Invoice 10001: 372,50 kr of 497,50 kr" in form.content.decode()
+
+    too_much = credit_form(admin_client, [invoice], mode="partial", amount="29900")
+    assert too_much.status_code == 200  # 373,75 kr with VAT: the form again, with the error
+    assert (
+        "373,75 kr with VAT is more than the 372,50 kr left to credit on Invoice 10001."
+        in too_much.content.decode()
+    )
+    assert not PushJob.objects.exists()
+
+    exact = credit_form(admin_client, [invoice], mode="partial", amount="29800")
+    assert exact.status_code == 302
+    assert PushJob.objects.get().payload["lines"][0]["unit_price"] == 29800
+
+
+def test_a_second_credit_waits_for_the_first(admin_client, company):
+    invoice = partly_credited(company)
+    credit_form(admin_client, [invoice], mode="partial", amount="100")
+    response = credit_form(admin_client, [invoice], mode="full")
+    assert PushJob.objects.get().payload["mode"] == "partial"  # not replaced by the second
+    assert any("a credit note is already queued" in m for m in texts(response))
+
+
+def test_invoice_list_filters_and_shows_credited_amounts(admin_client, company):
+    partly = partly_credited(company)
+    fully = partly_credited(company, fiken_id=10, invoice_number=10002, state="credited")
+    FikenInvoice.objects.filter(pk=fully.pk).update(credited_amount=49750)
+    untouched = invoice_in(company, "issued", fiken_id=11, invoice_number=10003, gross=100)
+    changelist = reverse(CHANGELIST)
+
+    def listed(value: str) -> set[int]:
+        page = admin_client.get(changelist, {"credited": value})
+        return {row.pk for row in page.context["cl"].result_list}
+
+    assert listed("partly") == {partly.pk}
+    assert listed("fully") == {fully.pk}
+    assert listed("none") == {untouched.pk}
+    page = admin_client.get(changelist, {"credited": "partly"}).content.decode()
+    assert "125,00 kr" in page
+    detail = admin_client.get(reverse("admin:django_fiken_fikeninvoice_change", args=[partly.pk]))
+    text = detail.content.decode()
+    assert "372,50 kr" in text and "501: 125,00 kr" in text
