@@ -443,8 +443,9 @@ def _known_credit_notes(ctx: PushContext, row: FikenInvoice) -> set[int]:
 
 
 def _partial_body(
-    ctx: PushContext, row: FikenInvoice, lines: list[dict[str, Any]], text: str, issue_date: str
+    row: FikenInvoice, lines: list[dict[str, Any]], text: str, issue_date: str
 ) -> dict[str, Any]:
+    """``partialCreditNoteRequest`` for credit note lines in push payload form."""
     body: dict[str, Any] = {
         "issueDate": issue_date,
         "invoiceId": row.fiken_id,
@@ -549,7 +550,7 @@ def credit_invoice(ctx: PushContext, row: FikenInvoice) -> str:
     issue_date = payload.get("issue_date") or timezone.localdate().isoformat()
     text = payload.get("text") or ""
     if mode == "partial":
-        body = _partial_body(ctx, row, payload["lines"], text, issue_date)
+        body = _partial_body(row, payload["lines"], text, issue_date)
         create = ctx.fiken.credit_notes.create_partial
     elif not (row.fiken_data or {}).get("associatedCreditNotes"):
         body = {"issueDate": issue_date, "invoiceId": row.fiken_id}
@@ -560,7 +561,7 @@ def credit_invoice(ctx: PushContext, row: FikenInvoice) -> str:
         notes = _credit_notes_of(ctx, row)
         if row.remaining_to_credit <= 0:
             return "nothing left to credit"
-        body = _partial_body(ctx, row, remainder_lines(row, notes), text, issue_date)
+        body = _partial_body(row, remainder_lines(row, notes), text, issue_date)
         create = ctx.fiken.credit_notes.create_partial
     note_id = with_counter(ctx, "creditNote", lambda: create(body))
     credit_notes.apply_credit_notes(ctx.company, [ctx.fiken.credit_notes.get(note_id)])
@@ -575,7 +576,7 @@ def _over_credit(row: FikenInvoice, requested: int) -> str:
         f"A credit of {format_ore(requested, row.currency)} (VAT included) is more than the "
         f"{format_ore(row.remaining_to_credit, row.currency)} left to credit on {row} "
         f"(gross {format_ore(row.gross, row.currency)}, credited "
-        f"{format_ore(row.credited_amount, row.currency)}); nothing was sent to Fiken."
+        f"{format_ore(row.credited_amount, row.currency)}); no credit note was created."
     )
 
 
