@@ -129,7 +129,10 @@ class CreditInvoiceForm(forms.Form):
 
     mode = forms.ChoiceField(
         label=_("Credit"),
-        choices=[("full", _("The whole invoice (what is left of it)")), ("partial", _("Part of it"))],
+        choices=[
+            ("full", _("The whole invoice (what is left of it)")),
+            ("partial", _("Part of it")),
+        ],
         initial="full",
         widget=forms.RadioSelect,
     )
