@@ -12,6 +12,7 @@ The fake Fiken is served over real HTTP, so the live server and the drain both r
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -151,7 +152,14 @@ def test_operator_finalizes_sends_and_retries_a_failed_send(
     )
     screenshot(page, "admin-push-jobs", size=(1360, 600))
 
-    assert "Sent" in invoice_row_text(page, invoice)
+    # The next pull brings what Fiken assigned (number, KID, amounts) into the invoice list.
+    call_command("fiken_sync", verbosity=0, stdout=io.StringIO())
+    invoice.refresh_from_db()
+    issued = fake_fiken_server.fake.store(invoice.company.slug).invoices[invoice.fiken_id]
+    assert invoice.invoice_number == issued["invoiceNumber"]
+    row = invoice_row_text(page, invoice)
+    assert "Sent" in row
+    assert f"Invoice {invoice.invoice_number}" in row
     screenshot(page, "admin-invoices", size=(1360, 420))
     sent = fake_fiken_server.fake.stats.calls("POST", r"/invoices/send$")
     assert [c.status for c in sent] == [400, 200]
