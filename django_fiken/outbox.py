@@ -40,6 +40,7 @@ from django_fiken.models import (
     PushJob,
     SyncStatus,
 )
+from django_fiken.models.jobs import COALESCING_KINDS
 from django_fiken.validation import ValidationError
 
 logger = logging.getLogger("django_fiken.outbox")
@@ -501,15 +502,18 @@ def enqueue(
     host: models.Model | None = None,
     delay: float = 0,
 ) -> PushJob:
-    """Create (or reuse the pending) job of ``kind`` for the mirror ``target``.
+    """Create (or, for a coalescing kind, reuse the pending) job of ``kind`` for ``target``.
 
-    Used by admin actions, ``fiken_push`` and the worker's own follow-up steps. A pending job of
-    the same kind for the same target is reused, its payload replaced.
+    Used by admin actions, ``fiken_push`` and the worker's own follow-up steps. For the kinds in
+    :data:`~django_fiken.models.jobs.COALESCING_KINDS` a pending job of the same kind for the same
+    target is reused, its payload replaced; every payment or credit note gets a job of its own.
     """
     content_type = ContentType.objects.get_for_model(type(target))
     pending = PushJob.objects.filter(
         kind=kind, target_type=content_type, target_id=target.pk, status=JobStatus.PENDING
     )
+    if kind not in COALESCING_KINDS:
+        pending = pending.none()
     for _ in range(3):
         if payload is not None and pending.update(payload=payload, updated_at=timezone.now()):
             job = pending.first()

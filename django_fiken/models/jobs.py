@@ -23,6 +23,20 @@ class JobKind(models.TextChoices):
     REGISTER_PAYMENT = "register_payment", _("Register payment")
 
 
+#: Kinds that bring Fiken to a state, where the latest request wins: while one is pending for a
+#: target, another request of the same kind merges into it. The other kinds are distinct acts
+#: (each payment, each credit note) and never merge.
+COALESCING_KINDS = frozenset(
+    {
+        JobKind.PUSH_CONTACT,
+        JobKind.PUSH_INVOICE,
+        JobKind.ISSUE_INVOICE,
+        JobKind.SEND_INVOICE,
+        JobKind.MARK_SENT,
+    }
+)
+
+
 class JobStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     RUNNING = "running", _("Running")
@@ -36,7 +50,8 @@ class PushJob(models.Model):
     """One unit of work for Fiken, on one mirror row, for one company.
 
     ``target`` is the mirror the job acts on (a contact or an invoice). At most one *pending* job
-    exists per (kind, target): saving an order fifty times while its push waits is one push.
+    exists per (kind, target) for the kinds in :data:`COALESCING_KINDS`: saving an order fifty
+    times while its push waits is one push, while two payments stay two payments.
     ``ambiguous`` is set when an earlier attempt may have reached Fiken (a timeout after sending,
     or a worker that died mid-request): the next attempt looks in Fiken before creating anything.
     """
@@ -93,7 +108,7 @@ class PushJob(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "target_type", "target_id"],
-                condition=models.Q(status="pending"),
+                condition=models.Q(status="pending", kind__in=sorted(COALESCING_KINDS)),
                 name="django_fiken_one_pending_job_per_target",
             )
         ]

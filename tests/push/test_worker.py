@@ -186,6 +186,29 @@ def test_register_payment_settles_the_invoice(fake, drain, issued):
     assert issued.settled
 
 
+def test_two_payments_queued_together_stay_two_payments(fake, drain, issued):
+    half = issued.gross // 2
+    first = outbox.register_payment(
+        issued, amount=half, paid_on=datetime.date(2026, 11, 3), account="1920:10001"
+    )
+    second = outbox.register_payment(
+        issued, amount=issued.gross - half, paid_on=datetime.date(2026, 11, 4), account="1920:10001"
+    )
+    assert first.pk != second.pk
+    drain()
+    sale = fake.store(SLUG).sales[issued.fiken_data["sale"]["saleId"]]
+    assert sorted(p["amount"] for p in sale["salePayments"]) == sorted([half, issued.gross - half])
+    issued.refresh_from_db()
+    assert issued.settled
+
+
+def test_saves_and_sends_of_one_invoice_still_coalesce(fake, drain, issued):
+    first = outbox.enqueue(JobKind.SEND_INVOICE, issued, payload={"methods": ["email"]})
+    second = outbox.enqueue(JobKind.SEND_INVOICE, issued, payload={"methods": ["ehf"]})
+    assert first.pk == second.pk
+    assert PushJob.objects.get(pk=first.pk).payload == {"methods": ["ehf"]}
+
+
 def test_illegal_transition_is_refused_and_changes_nothing(fake, drain, monkeypatch):
     monkeypatch.setattr(OrderAdapter, "invoice_policy", "draft")
     order = make_paid_order()
