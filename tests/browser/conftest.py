@@ -16,10 +16,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be called
-# from a thread with a running loop unless told it is safe (it is: nothing here is async).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("FIKEN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -46,17 +42,25 @@ DOCS_IMAGES = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator:
-    """One Chromium for the whole run; each test gets its own context (cookies, storage)."""
+    """One Chromium for the browser tests; each test gets its own context (cookies, storage).
+
+    Package-scoped, so Playwright stops after the last browser test and the rest of the suite
+    runs without its event loop or the flag below.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (install it: apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be called
+    # from a thread with a running loop unless told it is safe (it is: nothing here is async).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
 
 
 @pytest.fixture
