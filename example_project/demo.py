@@ -347,6 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke:
         data_dir = Path(tempfile.mkdtemp(prefix="fiken-demo-smoke-"))
         port, fake_port = free_port(), free_port()
+        while fake_port == port:
+            fake_port = free_port()
     else:
         data_dir = Path(os.environ.get("DEMO_DATA_DIR", EXAMPLE_DIR / ".demo"))
         port, fake_port = args.port, args.fake_port
