@@ -169,6 +169,9 @@ class Command(BaseCommand):
         ]
         if [i.get("orderReference") for i in in_fiken] != [order.reference]:
             raise CommandError(f"The fake holds no invoice {invoice.fiken_id} for {order}")
+        change_page = admin.http.get(f"{site_url}/admin/shop/order/{order.pk}/change/", timeout=10)
+        if f"/admin/django_fiken/fikeninvoice/{invoice.pk}/change/" not in change_page.text:
+            raise CommandError(f"The admin page of {order} does not link its Fiken invoice")
         issued = in_fiken[0]
         number = issued.get("invoiceNumber")
         self.step(
