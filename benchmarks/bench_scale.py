@@ -7,7 +7,11 @@ one worker each, then two with two each (PostgreSQL, Redis as broker and limiter
 fake enforces Fiken's limits per token (one in flight, 4 requests/s). Throughput should grow
 with min(companies, workers) while no token ever has two requests in flight.
 
-    python benchmarks/bench_scale.py [--per-company 25]
+    python benchmarks/bench_scale.py [--per-company 25] [--queue-limit 1]
+
+A drain is one long task per company, so each qcluster takes at most ``--queue-limit`` tasks
+from the broker ahead of its workers (django-q2's default, workers², lets the first cluster to
+start take most companies and leaves the other's workers idle at the end).
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ def seed(per_company: int) -> None:
         Customer.objects.create(name=f"Kunde {i}", email=f"kunde{i}@example.no")
 
 
-def run_layout(processes: int, workers: int, per_company: int) -> dict:
+def run_layout(processes: int, workers: int, per_company: int, queue_limit: int) -> dict:
     fresh_database()
     seed(per_company)
     fake = make_fake(rate_limit=RATE, slugs=COMPANIES)
@@ -83,7 +87,7 @@ def run_layout(processes: int, workers: int, per_company: int) -> dict:
         cluster = [
             Worker(
                 {"BASE_URL": server.url, "RATE_LIMIT": RATE},
-                {"workers": workers},
+                {"workers": workers, "queue_limit": queue_limit},
                 name=f"scale-{processes}x{workers}-{n}",
             )
             for n in range(processes)
@@ -114,9 +118,15 @@ def run_layout(processes: int, workers: int, per_company: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-company", type=int, default=25, help="customers per company")
+    parser.add_argument(
+        "--queue-limit",
+        type=int,
+        default=1,
+        help="django-q2 queue_limit: tasks a cluster takes from the broker ahead of its workers",
+    )
     args = parser.parse_args()
     setup_django()
-    runs = [run_layout(p, w, args.per_company) for p, w in LAYOUTS]
+    runs = [run_layout(p, w, args.per_company, args.queue_limit) for p, w in LAYOUTS]
     base = runs[0]["requests_per_second"]
     customers = args.per_company * len(COMPANIES)
     rows = []
@@ -147,7 +157,17 @@ def main() -> None:
                 verdict(run["contacts"] == customers),
             ),
         ]
-    report("scale", rows, {"per_company": args.per_company, "companies": COMPANIES, "runs": runs})
+    rows.append(("django-q2 queue_limit per qcluster", args.queue_limit, "", ""))
+    report(
+        "scale",
+        rows,
+        {
+            "per_company": args.per_company,
+            "queue_limit": args.queue_limit,
+            "companies": COMPANIES,
+            "runs": runs,
+        },
+    )
 
 
 if __name__ == "__main__":
