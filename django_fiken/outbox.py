@@ -164,12 +164,17 @@ def _on_delete(
 _company_ids: dict[str, int] = {}
 
 
-def _forget_companies(**kwargs: Any) -> None:
+def forget_companies(**kwargs: Any) -> None:
+    """Drop the remembered company pks (a test's rollback can remove the rows behind them).
+
+    The shipped pytest plugin calls this around every test; a ``unittest`` suite that rolls back
+    company rows calls it in ``setUp``.
+    """
     _company_ids.clear()
 
 
-post_save.connect(_forget_companies, sender=FikenCompany, dispatch_uid="django_fiken.outbox.co")
-post_delete.connect(_forget_companies, sender=FikenCompany, dispatch_uid="django_fiken.outbox.cd")
+post_save.connect(forget_companies, sender=FikenCompany, dispatch_uid="django_fiken.outbox.co")
+post_delete.connect(forget_companies, sender=FikenCompany, dispatch_uid="django_fiken.outbox.cd")
 
 
 def company_id_for(value: FikenCompany | str | None) -> int:

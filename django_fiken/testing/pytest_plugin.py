@@ -10,6 +10,9 @@
     the test runs, so other threads and processes you start can reach it.
 
 Both fail the test at teardown if any request broke Fiken's OpenAPI spec.
+
+Around every test the plugin also forgets the company pks the outbox remembers per process, since
+a test's rollback removes the rows behind them.
 """
 
 from __future__ import annotations
@@ -90,3 +93,22 @@ def _pointing_at(server: FakeServer):
     fiken.update(BASE_URL=server.url, OAUTH=oauth)
     assert urlsplit(server.url).hostname == "127.0.0.1"
     return override_settings(FIKEN=fiken)
+
+
+@pytest.fixture(autouse=True)
+def _forget_outbox_companies() -> Iterator[None]:
+    """Each test starts with no remembered company pks (see :func:`outbox.forget_companies`)."""
+    try:
+        from django.conf import settings
+
+        configured = settings.configured
+    except ImportError:  # pragma: no cover
+        configured = False
+    if not configured:
+        yield
+        return
+    from django_fiken import outbox
+
+    outbox.forget_companies()
+    yield
+    outbox.forget_companies()
