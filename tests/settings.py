@@ -94,6 +94,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_fiken_cache",
     },
+    # The fault suite's workers: the same table with timeouts capped, so a SIGKILLed worker's
+    # limiter lock frees in seconds (see tests/reliability/cache.py).
+    "short_lease": {
+        "BACKEND": "tests.reliability.cache.ShortLeaseDatabaseCache",
+        "LOCATION": "django_fiken_cache",
+    },
 }
 
 STATIC_URL = "/static/"

@@ -20,8 +20,8 @@ import requests
 
 from .. import __version__
 from .limits import (
+    DEFAULT_LEASE,
     DEFAULT_RATE,
-    LEASE_MARGIN,
     CacheBackend,
     CacheLimiter,
     Limiter,
@@ -175,12 +175,9 @@ class FikenClient:
             raise ValueError(f"max_retries must be a whole number >= 0, got {max_retries!r}.")
         timeout = _check_timeout(timeout)
         if cache is not None:
-            # The lease outlasts the slowest request (or a live holder would lose the lock) and
-            # no more, so a killed holder frees the token soon.
+            # The lock's lease must outlast the slowest request, or a live holder loses it.
             slowest = sum(timeout) if isinstance(timeout, tuple) else 2 * timeout
-            spacing = 1 / rate_limit if rate_limit > 0 else 0  # CacheLimiter refuses a bad rate
-            lease = slowest + spacing + LEASE_MARGIN
-            limiter = CacheLimiter(cache, rate=rate_limit, lease=lease)
+            limiter = CacheLimiter(cache, rate=rate_limit, lease=max(DEFAULT_LEASE, slowest + 30))
         elif limiter is None:
             limiter = _process_limiter(rate_limit)
         self.base_url = check_base_url(base_url)

@@ -32,12 +32,9 @@ from .errors import LimiterTimeout
 
 KEY_PREFIX = "django_fiken:limit:"
 DEFAULT_RATE = 4.0
-# Added to the slowest request a holder may make (connect + read timeout + the spacing wait), so
-# a live holder never loses its lease in the middle of a request, while a killed one frees the
-# token soon after.
-LEASE_MARGIN = 10.0
-# The lease for the default (connect, read) timeout of (5, 30) seconds at 4 requests/s.
-DEFAULT_LEASE = 5 + 30 + 1 / DEFAULT_RATE + LEASE_MARGIN
+# Longer than the default (connect, read) timeout of (5, 30) seconds plus the spacing wait, so
+# a live holder never loses its lease in the middle of a request.
+DEFAULT_LEASE = 90.0
 DEFAULT_MAX_WAIT = 120.0
 # Added to the 1/rate spacing so network jitter never lets Fiken see more than ``rate`` starts
 # inside one second (requests are timed where they leave; Fiken counts where they arrive):

@@ -119,7 +119,7 @@ def test_sigkill_mid_push_then_restart_leaves_exactly_one_invoice(served, settin
         cluster.stop()
     assert PushJob.objects.filter(status=JobStatus.RUNNING).exists()
     # The killed worker also held the token's request lock (client.limits), which frees itself
-    # after its lease (about 45 s); release it here instead of waiting: only the outbox is on test.
+    # after its 90 s lease; release it here instead of waiting, as only the outbox is on test.
     from django.core.cache import cache
 
     from django_fiken.client import StaticTokenProvider

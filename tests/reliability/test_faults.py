@@ -10,12 +10,12 @@ of create; a SIGKILL of the whole cluster mid-push; a flush of the broker's Redi
 
 To keep the suite short, two numbers differ from production, both said here: the fake's rate
 limit is raised to 50 requests/s (one in flight per token stays enforced) with the workers'
-``RATE_LIMIT`` set to match, and the client timeouts are about a second, which also keeps the
-limiter lock's lease (derived from them) short, so the SIGKILLed cluster's lock frees quickly.
-The sweep that django-q2 schedules every minute is run by the test every few seconds instead.
-For speed alone, the test database's commits do not wait for the disk (``synchronous_commit =
-off``: only a PostgreSQL server crash, which this suite does not cause, could lose them) and the
-fake validates every request but only a sample of its own responses.
+``RATE_LIMIT`` set to match, and the workers' limiter cache caps its lease at a few seconds (see
+``cache.py``) so the SIGKILLed cluster's lock frees quickly. The sweep that django-q2 schedules
+every minute is run by the test every few seconds instead. For speed alone, the test database's
+commits do not wait for the disk (``synchronous_commit = off``: only a PostgreSQL server crash,
+which this suite does not cause, could lose them) and the fake validates every request but only
+a sample of its own responses.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def worker_settings(server) -> tuple[dict, dict]:
         "BASE_URL": server.url,
         "RATE_LIMIT": RATE,
         "TIMEOUT": [1.0, READ_TIMEOUT],
+        "LIMITER_CACHE": "short_lease",
         "QUEUE": {
             "LEASE_SECONDS": 3,
             "INLINE_WAIT_SECONDS": 2,
